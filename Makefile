@@ -1,0 +1,48 @@
+# The two commands of the README are `make book` and `make test`; the rest serve them.
+# Every target creates or refreshes the virtual environment in .venv/ when
+# requirements.txt or pyproject.toml changed, and does nothing extra when it is current.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Stamp written after a successful install: its timestamp says the venv is current.
+VENV_STAMP := $(VENV)/.requirements-installed
+
+.PHONY: book test notebooks cohort lock lab clean venv
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+## Build the website into _build/html (on $$COHORT_CSV when set, else the shipped cohort).
+book: $(VENV_STAMP)
+	$(BIN)/python -m hsct_ms book
+
+## Run every test: unit tests, strict nbval on notebooks/, the built site in Chromium.
+test: book
+	$(BIN)/python -m pytest
+
+## Execute chapters/*.md on the shipped cohort into notebooks/*.ipynb (the verified record).
+notebooks: $(VENV_STAMP)
+	$(BIN)/python -m hsct_ms notebooks
+
+## Regenerate data/cohort.csv from data/published/ (deterministic).
+cohort: $(VENV_STAMP)
+	$(BIN)/python -m hsct_ms reconstruct
+
+## Recompile requirements.txt from requirements.in.
+lock: $(VENV_STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.txt requirements.in
+
+## Open the chapters in JupyterLab (jupytext opens chapters/*.md as notebooks).
+lab: $(VENV_STAMP)
+	$(BIN)/jupyter lab chapters/
+
+clean:
+	rm -rf _build
