@@ -1,0 +1,48 @@
+"""Command line: ``python -m hsct_ms COMMAND``.
+
+Commands:
+  book             build the website (make book)
+  notebooks        execute the chapters into notebooks/ (make notebooks)
+  reconstruct      regenerate data/cohort.csv (make cohort)
+  validate PATH    check a cohort file against the schema
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "validate":
+        from hsct_ms.cohort import validate_command
+
+        if len(rest) != 1:
+            print("usage: python -m hsct_ms validate PATH", file=sys.stderr)
+            return 2
+        return validate_command(rest[0])
+    if command == "book":
+        from hsct_ms.book import build_book
+
+        return build_book(force="--force" in rest)
+    if command == "notebooks":
+        from hsct_ms.notebooks import write_notebooks
+
+        write_notebooks()
+        return 0
+    if command == "reconstruct":
+        from hsct_ms.reconstruction import write_shipped_cohort
+
+        path = write_shipped_cohort()
+        print(f"wrote {path}")
+        return 0
+    print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Build the book: validate the cohort, build strictly, guard the output.
+
+``make book`` calls :func:`build_book`. A build runs only when an input changed:
+the chapters, the package, the data, the configuration or the cohort file named
+by ``COHORT_CSV``. Each build is a clean one that executes every chapter, so a
+change to ``src/`` or ``data/`` can never leave stale results on a page (an
+execution cache keyed on a notebook's code cells would).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from hsct_ms import cohort
+from hsct_ms.paths import BUILD_DIR, REPO_ROOT, SITE_DIR
+
+FINGERPRINT_FILE = BUILD_DIR / ".inputs.sha256"
+INPUT_FILES = ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml"]
+INPUT_DIRS = ["chapters", "src", "data"]
+
+
+def toc_pages(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
+    """Document names (no suffix) of every page in ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load(toc_path.read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(str(Path(entry["file"]).with_suffix("")))
+            walk(entry.get("sections"))
+            for part in entry.get("parts", []):
+                walk(part.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return pages
+
+
+def inputs_fingerprint(cohort_path: Path) -> str:
+    """SHA-256 over every input of the build, the cohort file's path and bytes included."""
+    digest = hashlib.sha256()
+    files = [REPO_ROOT / name for name in INPUT_FILES]
+    for folder in INPUT_DIRS:
+        files += [
+            p for p in (REPO_ROOT / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
+        ]
+    for path in sorted(set(files)):
+        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    digest.update(str(cohort_path).encode())
+    digest.update(cohort_path.read_bytes())
+    return digest.hexdigest()
+
+
+def missing_pages(site_dir: Path = SITE_DIR) -> list[str]:
+    """Pages named in the table of contents that the site lacks (or has empty)."""
+    missing = []
+    for page in toc_pages():
+        html = site_dir / f"{page}.html"
+        if not html.exists() or html.stat().st_size == 0:
+            missing.append(str(html.relative_to(REPO_ROOT)))
+    if not (site_dir / "index.html").exists():
+        missing.append(str((site_dir / "index.html").relative_to(REPO_ROOT)))
+    return missing
+
+
+def build_book(force: bool = False) -> int:
+    """Build ``_build/html``; return a process exit code."""
+    cohort_path = cohort.resolve_cohort_path()
+    started = time.perf_counter()
+    try:
+        cohort.read_cohort(cohort_path)
+    except cohort.CohortValidationError as error:
+        print(f"make book: the cohort file is not valid, nothing was built.\n{error}", file=sys.stderr)
+        return 2
+
+    fingerprint = inputs_fingerprint(cohort_path)
+    if (
+        not force
+        and FINGERPRINT_FILE.exists()
+        and FINGERPRINT_FILE.read_text().strip() == fingerprint
+        and not missing_pages()
+    ):
+        print(f"make book: _build/html is up to date for {cohort_path}")
+        return 0
+
+    FINGERPRINT_FILE.unlink(missing_ok=True)
+    for stale in (SITE_DIR, BUILD_DIR / "jupyter_execute", BUILD_DIR / ".doctrees"):
+        shutil.rmtree(stale, ignore_errors=True)
+    env = dict(os.environ, COHORT_CSV=str(cohort_path))
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [str(jupyter_book), "build", str(REPO_ROOT), "--all", "-W", "-n", "--keep-going"]
+    print(f"make book: building on {cohort_path}\n$ {' '.join(command)}", flush=True)
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env)
+    if result.returncode != 0:
+        print("make book: the build failed (see the errors above); no site is published.", file=sys.stderr)
+        return result.returncode
+
+    missing = missing_pages()
+    if missing:
+        print("make book: the build finished but these pages are missing:\n  " + "\n  ".join(missing),
+              file=sys.stderr)
+        return 1
+    FINGERPRINT_FILE.write_text(fingerprint + "\n")
+    print(f"make book: built {len(toc_pages())} pages in {time.perf_counter() - started:.1f} s "
+          f"into {SITE_DIR.relative_to(REPO_ROOT)}")
+    return 0
