@@ -75,6 +75,20 @@ def missing_pages(site_dir: Path = SITE_DIR) -> list[str]:
     return missing
 
 
+def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False):
+    """Run a strict, clean ``jupyter-book build`` of ``root``: every warning is an error
+    (-W), every cross-reference must resolve (-n), and all problems are listed (--keep-going).
+
+    Returns the exit code, or the CompletedProcess when ``capture`` is true.
+    """
+    env = dict(os.environ, COHORT_CSV=str(cohort_path))
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [str(jupyter_book), "build", str(root), "--all", "-W", "-n", "--keep-going"]
+    print("$ " + " ".join(command), flush=True)
+    result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=capture)
+    return result if capture else result.returncode
+
+
 def build_book(force: bool = False) -> int:
     """Build ``_build/html``; return a process exit code."""
     cohort_path = cohort.resolve_cohort_path()
@@ -98,14 +112,11 @@ def build_book(force: bool = False) -> int:
     FINGERPRINT_FILE.unlink(missing_ok=True)
     for stale in (SITE_DIR, BUILD_DIR / "jupyter_execute", BUILD_DIR / ".doctrees"):
         shutil.rmtree(stale, ignore_errors=True)
-    env = dict(os.environ, COHORT_CSV=str(cohort_path))
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", str(REPO_ROOT), "--all", "-W", "-n", "--keep-going"]
-    print(f"make book: building on {cohort_path}\n$ {' '.join(command)}", flush=True)
-    result = subprocess.run(command, cwd=REPO_ROOT, env=env)
-    if result.returncode != 0:
+    print(f"make book: building on {cohort_path}", flush=True)
+    returncode = run_jupyter_book(REPO_ROOT, cohort_path)
+    if returncode != 0:
         print("make book: the build failed (see the errors above); no site is published.", file=sys.stderr)
-        return result.returncode
+        return returncode
 
     missing = missing_pages()
     if missing:

@@ -3,7 +3,10 @@
 Three jobs:
 
 1. Ship the Vega libraries once, as ``_static/vega-bundle.js`` (from
-   ``vl_convert.javascript_bundle``), loaded as a module script on every page.
+   ``vl_convert.javascript_bundle``), loaded as a deferred classic script on every
+   page. The bundle is wrapped in a function: at the top level its declarations
+   collide with the theme's globals, and as a module script it would not load from
+   ``file://`` (module scripts need CORS), where a reader opens a downloaded site.
 2. Render each Vega-Lite output of a notebook as a ``div`` plus a small module
    script that calls ``vegaEmbed``: :class:`VegaLiteOffline`, registered as a
    MyST-NB mime renderer through the ``myst_nb.mime_renderers`` entry point.
@@ -31,8 +34,8 @@ def chart_html(spec: dict) -> str:
     """HTML for one chart: a container and the call that draws it.
 
     The id comes from a hash of the spec, so the same chart gives the same page.
-    ``vegaEmbed`` is defined by the bundle, itself a module script loaded in the
-    page head; module scripts run in document order, so it exists by then.
+    ``vegaEmbed`` is defined by the deferred bundle, which runs before
+    ``DOMContentLoaded``; the chart is drawn on that event.
     """
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     chart_id = "vega-chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:16]
@@ -41,10 +44,11 @@ def chart_html(spec: dict) -> str:
     safe_json = spec_json.replace("</", "<\\/")
     return (
         f'<div class="vega-chart" id="{chart_id}" role="img" aria-label="{label}"></div>\n'
-        f'<script type="module">\n'
-        f'vegaEmbed("#{chart_id}", {safe_json}, {{"actions": false, "renderer": "svg"}})'
+        f"<script>\n"
+        f'document.addEventListener("DOMContentLoaded", function () {{\n'
+        f'  vegaEmbed("#{chart_id}", {safe_json}, {{"actions": false, "renderer": "svg"}})'
         f'.catch(function (err) {{ console.error("{chart_id}: " + err); }});\n'
-        f"</script>"
+        f"}});\n</script>"
     )
 
 
@@ -76,7 +80,8 @@ def _write_bundle(app, exception):
 
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / BUNDLE_NAME).write_text(vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION))
+    bundle = vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION)
+    (static / BUNDLE_NAME).write_text('(function () {\n"use strict";\n' + bundle + "\n})();\n")
 
 
 def _offer_notebook_download(app, pagename, templatename, context, doctree):
@@ -93,7 +98,7 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.add_js_file(BUNDLE_NAME, type="module")
+    app.add_js_file(BUNDLE_NAME, loading_method="defer")
     app.add_css_file("hsct-ms.css")
     app.connect("build-finished", _write_bundle)
     # Before the theme's header buttons (priority 501) read ipynb_source.
