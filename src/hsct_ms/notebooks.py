@@ -22,8 +22,10 @@ VOLATILE_CELL_METADATA = ("execution", "ExecuteTime")
 
 
 def chapter_sources() -> list[Path]:
-    """The chapters' Markdown sources, in table-of-contents order."""
-    return [REPO_ROOT / f"{page}.md" for page in toc_pages()]
+    """The Markdown sources of the pages that are notebooks (they declare a kernel),
+    in table-of-contents order. Plain pages, such as the references, have no outputs."""
+    sources = [REPO_ROOT / f"{page}.md" for page in toc_pages()]
+    return [path for path in sources if "kernelspec" in jupytext.read(path).metadata]
 
 
 def notebook_path(chapter: Path) -> Path:
