@@ -170,3 +170,21 @@ def test_reverse_km_median_followup_matches_r(cohort_and_r):
 def test_r_ran_on_the_whole_cohort(cohort_and_r):
     cohort, r = cohort_and_r
     assert r["n"] == len(cohort)
+
+
+def test_r_on_the_shipped_cohort_meets_the_published_targets():
+    # Oracle: the published abstract (data/published/), checked with R alone, so the
+    # reconstruction's targets do not rest on this package's own Kaplan-Meier code.
+    # R: survfit(Surv(dwfs_years, worsening) ~ 1, conf.type = "plain"), 95%.
+    from hsct_ms import published
+
+    r = run_r_oracle(SHIPPED_COHORT)
+    for group, r_group in (("RRMS", "rrms"), ("progressive", "progressive")):
+        for year in (5, 10):
+            prefix = f"km_{r_group}_{year}_"
+            assert abs(100 * r[prefix + "surv"] - published.dwfs_value(group, year, "estimate")) <= 0.5
+            assert abs(100 * r[prefix + "lower"] - published.dwfs_value(group, year, "ci_lower")) <= 1.5
+            assert abs(100 * r[prefix + "upper"] - published.dwfs_value(group, year, "ci_upper")) <= 1.5
+    for year in (5, 10):
+        # Not calibrated: the press release's rounded whole-cohort figures, within 2 points.
+        assert abs(100 * r[f"km_all_{year}_surv"] - published.dwfs_value("all", year, "estimate")) <= 2.0
