@@ -26,8 +26,10 @@ def targets(shipped):
 
 
 def test_regenerating_the_cohort_is_byte_identical():
-    # Oracle: the committed data/cohort.csv, made by `make cohort`.
-    assert reconstruction.to_csv_bytes(reconstruction.reconstruct()) == SHIPPED_COHORT.read_bytes()
+    # Oracle: the committed data/cohort.csv and data/reconstruction.json, made by `make cohort`.
+    cohort_frame, summary = reconstruction.reconstruct(with_calibration=True)
+    assert reconstruction.to_csv_bytes(cohort_frame) == SHIPPED_COHORT.read_bytes()
+    assert reconstruction.summary_json_bytes(summary) == reconstruction.CALIBRATION_FILE.read_bytes()
 
 
 def test_every_published_target_is_met(targets):
@@ -103,8 +105,9 @@ def test_every_assumption_has_a_reason():
     assert table["Why"].str.len().min() > 20
 
 
-def test_data_readme_checksum_matches_cohort():
-    # Oracle: the checksum recorded in data/README.md.
+@pytest.mark.parametrize("name", ["cohort.csv", "reconstruction.json"])
+def test_data_readme_checksums_are_current(name):
+    # Oracle: the checksums recorded in data/README.md.
     readme = (DATA_DIR / "README.md").read_text()
-    digest = hashlib.sha256(SHIPPED_COHORT.read_bytes()).hexdigest()
-    assert re.search(rf"{digest}\s+cohort\.csv", readme), "data/README.md checksum of cohort.csv is stale"
+    digest = hashlib.sha256((DATA_DIR / name).read_bytes()).hexdigest()
+    assert re.search(rf"{digest}\s+{re.escape(name)}", readme), f"data/README.md checksum of {name} is stale"

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,10 +42,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from hsct_ms import published
-from hsct_ms.paths import SHIPPED_COHORT
+from hsct_ms.paths import DATA_DIR, SHIPPED_COHORT
 from hsct_ms.survival import km_at
 
 GROUPS = ("RRMS", "progressive")
+CALIBRATION_FILE = DATA_DIR / "reconstruction.json"
 N_BY_SUBTYPE = {"RRMS": 122, "SPMS": 86, "PPMS": 2}
 TIME_DECIMALS = 3  # years, about 9 hours: finer than any clinical date
 COLUMNS = [
@@ -82,9 +84,9 @@ class Settings:
     edss_sd_progressive: float = 0.9
     tilts: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
     allocation_seeds: int = 12
-    event_seeds: int = 40
-    estimate_margin: float = 0.3  # points; the published tolerance is 0.5
-    bound_margin: float = 1.0  # points; the published tolerance is 1.5
+    event_seeds: int = 60
+    estimate_margin: float = 0.4  # points; the published tolerance is 0.5
+    bound_margin: float = 1.25  # points; the published tolerance is 1.5
     seed: int = 20210120
 
 
@@ -103,9 +105,10 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
                "with earlier transplants",
                "only the range 1997-2019 is published; follow-up cannot exceed the time "
                "from transplant to the cut-off"),
-    Assumption("Follow-up by subtype", "RRMS patients have shorter follow-up (calibrated tilt)",
-               "the published intervals are wider for RRMS than the group size alone "
-               "implies, so fewer RRMS patients were at risk at 5 and 10 years"),
+    Assumption("Follow-up by subtype", "a seeded random split of the follow-up times, tilted "
+               "toward shorter RRMS follow-up only if no plain split meets the targets",
+               "follow-up by subtype is not published; the number at risk it implies is "
+               "constrained only by the width of the published intervals"),
     Assumption("Worsening hazard", "constant before 5 years, constant from 5 years on "
                "(same rate after 10 years)",
                "only 5- and 10-year estimates are published, so two rates per group are "
@@ -248,7 +251,7 @@ class GroupFit:
     score: float
 
 
-def _bisect_rate(evaluate, target: float, low: float = 1e-5, high: float = 2.0, steps: int = 32):
+def _bisect_rate(evaluate, target: float, low: float = 1e-3, high: float = 0.5, steps: int = 20):
     """Rate whose KM estimate is nearest ``target`` (estimate falls as the rate rises)."""
     for _ in range(steps):
         middle = np.sqrt(low * high)
@@ -330,6 +333,8 @@ def calibrate(settings: Settings = DEFAULT_SETTINGS) -> Calibration:
                     if fit.score <= 1.0:
                         break
                 fits[name] = best
+                if best.score > 1.0:
+                    break  # this allocation cannot work: no need to fit the other group
             if max(fit.score for fit in fits.values()) > 1.0:
                 continue
             dwfs = np.empty(len(followup))
@@ -414,9 +419,32 @@ def assign_covariates(calibration: Calibration, settings: Settings = DEFAULT_SET
     return frame[COLUMNS]
 
 
-def reconstruct(settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """The reconstructed cohort, one row per patient (deterministic for given settings)."""
-    return assign_covariates(calibrate(settings), settings)
+def reconstruct(settings: Settings = DEFAULT_SETTINGS, with_calibration: bool = False):
+    """The reconstructed cohort, one row per patient (deterministic for given settings).
+
+    With ``with_calibration``, also return :func:`calibration_summary` of the search.
+    """
+    calibration = calibrate(settings)
+    cohort = assign_covariates(calibration, settings)
+    return (cohort, calibration_summary(calibration, settings)) if with_calibration else cohort
+
+
+def calibration_summary(calibration: Calibration, settings: Settings = DEFAULT_SETTINGS) -> dict:
+    """What the search settled on: tilt, seeds and the two hazard rates of each group."""
+    return {
+        "settings": {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)},
+        "tilt": calibration.tilt,
+        "allocation_seed": calibration.allocation_seed,
+        "groups": {
+            name: {
+                "event_seed": fit.event_seed,
+                "rate_before_5y_per_year": round(float(fit.rate_early), 6),
+                "rate_from_5y_per_year": round(float(fit.rate_late), 6),
+                "score": round(float(fit.score), 4),
+            }
+            for name, fit in calibration.fits.items()
+        },
+    }
 
 
 def to_csv_bytes(cohort: pd.DataFrame) -> bytes:
@@ -428,9 +456,15 @@ def to_csv_bytes(cohort: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, lineterminator="\n").encode()
 
 
+def summary_json_bytes(summary: dict) -> bytes:
+    return (json.dumps(summary, indent=2, sort_keys=True) + "\n").encode()
+
+
 def write_shipped_cohort(path=SHIPPED_COHORT, settings: Settings = DEFAULT_SETTINGS):
-    """Regenerate ``data/cohort.csv`` (``make cohort``)."""
-    path.write_bytes(to_csv_bytes(reconstruct(settings)))
+    """Regenerate ``data/cohort.csv`` and ``data/reconstruction.json`` (``make cohort``)."""
+    cohort, summary = reconstruct(settings, with_calibration=True)
+    path.write_bytes(to_csv_bytes(cohort))
+    CALIBRATION_FILE.write_bytes(summary_json_bytes(summary))
     return path
 
 
@@ -529,3 +563,14 @@ def target_table(cohort: pd.DataFrame) -> pd.DataFrame:
     add("early deaths transplanted after 2007", "all", 0, 0, int((early["transplant_year"] > 2007).sum()),
         "abstract", "patients")
     return pd.DataFrame(rows)
+
+
+def calibration_table(path=None) -> pd.DataFrame:
+    """The shipped reconstruction's calibrated quantities (from ``data/reconstruction.json``)."""
+    summary = json.loads((path or CALIBRATION_FILE).read_text())
+    rows = [("follow-up tilt toward shorter RRMS follow-up (0 = plain random split)", "both",
+             f"{summary['tilt']:g}")]
+    for group, fit in summary["groups"].items():
+        rows.append(("worsening hazard before 5 years (per year)", group, f"{fit['rate_before_5y_per_year']:.4f}"))
+        rows.append(("worsening hazard from 5 years (per year)", group, f"{fit['rate_from_5y_per_year']:.4f}"))
+    return pd.DataFrame(rows, columns=["quantity", "group", "value"])
