@@ -13,6 +13,9 @@ Three jobs:
    In JupyterLab the same output draws with JupyterLab's own Vega renderer.
 3. Offer each chapter's executed notebook for download (the theme only does so
    when a launch button is configured).
+4. Drop the scripts of sphinx-thebe, which Jupyter Book always loads: the book has
+   no live-code button, the scripts point at a CDN, and their inline configuration is
+   added twice per page (a "THEBE_JS_URL has already been declared" error).
 """
 
 from __future__ import annotations
@@ -97,6 +100,18 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _is_thebe_asset(asset) -> bool:
+    name = getattr(asset, "filename", None) or ""
+    body = getattr(asset, "attributes", {}).get("body", "")
+    return "thebe" in str(name) or "THEBE_JS_URL" in body
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not _is_thebe_asset(asset)]
+
+
 def setup(app):
     app.add_js_file(BUNDLE_NAME, loading_method="defer")
     app.add_css_file("hsct-ms.css")
@@ -104,6 +119,7 @@ def setup(app):
     # Before the theme's header buttons (priority 501) read ipynb_source.
     app.connect("html-page-context", _offer_notebook_download, priority=500)
     app.connect("builder-inited", _add_static_dir)
+    app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
