@@ -1,5 +1,5 @@
-"""Fixtures of the browser test (tests/test_site_in_browser.py): the built site served
-on loopback, and one Debian Chromium for the whole session."""
+"""Shared fixtures: the built sites (the shipped cohort's, from `make book`, and one built
+here on a canary user cohort), each served on loopback, and one Debian Chromium."""
 
 import functools
 import http.server
@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from hsct_ms import book, synthetic
 from hsct_ms.paths import SITE_DIR
+
+# A user cohort whose ids and decimals appear nowhere else: any of them found in a
+# built site is a leaked patient-level value.
+CANARY_ID_PREFIX = "CANARY-q7Zx-"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,11 +33,37 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url():
-    """Base URL (ending in '/') of _build/html served on 127.0.0.1, on a free port."""
-    if not (SITE_DIR / "index.html").is_file():
-        pytest.fail(f"{SITE_DIR / 'index.html'} does not exist: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE_DIR))
+def canary_cohort(tmp_path_factory) -> Path:
+    """A 200-patient user cohort: unique ids, times with 6 decimals, ages with 4; few deaths
+    and PPMS patients, so small-count suppression has something to hide."""
+    path = tmp_path_factory.mktemp("canary") / "registry_export.csv"
+    frame = synthetic.resampled_cohort(200, seed=7, id_prefix=CANARY_ID_PREFIX, time_decimals=6, age_decimals=4)
+    synthetic.write_cohort(frame, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def canary_site(tmp_path_factory, canary_cohort) -> Path:
+    """The whole book built on the canary cohort, as `COHORT_CSV=... make book` would."""
+    output_root = tmp_path_factory.mktemp("canary_build")
+    assert book.build_book(cohort_path=canary_cohort, output_root=output_root) == 0
+    return output_root / "_build" / "html"
+
+
+@pytest.fixture(scope="session", params=["shipped cohort", "user cohort"])
+def site_dir(request) -> Path:
+    """Each built site in turn: _build/html (make book) and the canary user-cohort build."""
+    if request.param == "shipped cohort":
+        if not (SITE_DIR / "index.html").is_file():
+            pytest.fail(f"{SITE_DIR / 'index.html'} does not exist: run `make book` first")
+        return SITE_DIR
+    return request.getfixturevalue("canary_site")
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir):
+    """Base URL (ending in '/') of the site served on 127.0.0.1, on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)

@@ -6,8 +6,9 @@ and the chart legend toggles the curves.
 oracle: a real browser, Chromium, with the network limited to loopback. Playwright
 drives Debian's Chromium; every request a page makes is recorded, and any request
 that would leave 127.0.0.1 is recorded, aborted and reported. The pages are the ones
-of _toc.yml (hsct_ms.book.toc_pages) plus the root index.html, served from
-_build/html (hsct_ms.paths.SITE_DIR) by the `site_url` fixture (tests/conftest.py).
+of _toc.yml (hsct_ms.book.toc_pages) plus the root index.html, for each built site
+(the `site_dir` fixture of tests/conftest.py: _build/html from `make book`, and the
+book built on a canary user cohort), served on loopback by the `site_url` fixture.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from hsct_ms.book import toc_pages
-from hsct_ms.paths import SITE_DIR
 
 TOC_PAGES = toc_pages()
 ROOT_PAGE = TOC_PAGES[0]
@@ -226,12 +226,10 @@ class _ScriptSources(HTMLParser):
             self.sources += [value or "" for key, value in attrs if key == "src"]
 
 
-def test_no_page_loads_a_script_from_a_cdn():
-    if not (SITE_DIR / "index.html").is_file():
-        pytest.fail(f"{SITE_DIR / 'index.html'} does not exist: run `make book` first")
+def test_no_page_loads_a_script_from_a_cdn(site_dir):
     pages = sorted(
-        path for path in SITE_DIR.rglob("*.html")
-        if path.relative_to(SITE_DIR).parts[0] not in ("_static", "_sources")
+        path for path in site_dir.rglob("*.html")
+        if path.relative_to(site_dir).parts[0] not in ("_static", "_sources")
     )
     problems = []
     for path in pages:
@@ -240,14 +238,14 @@ def test_no_page_loads_a_script_from_a_cdn():
         for src in parser.sources:
             parts = urlsplit(src)
             if any(marker in src for marker in CDN_MARKERS) or parts.scheme or parts.netloc:
-                problems.append(f"{path.relative_to(SITE_DIR)}: <script src={src!r}>")
+                problems.append(f"{path.relative_to(site_dir)}: <script src={src!r}>")
     assert not problems, "scripts loaded from outside the site:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", PAGES_WITH_CHARTS)
-def test_charts_draw_when_the_site_is_opened_from_disk(name, browser_context):
+def test_charts_draw_when_the_site_is_opened_from_disk(name, site_dir, browser_context):
     """Readers open a downloaded site by double-clicking: file://, no server at all."""
-    path = SITE_DIR / f"{name}.html"
+    path = site_dir / f"{name}.html"
     if not path.is_file():
         pytest.fail(f"{path} does not exist: run `make book` first")
     page, record = open_watched_page(browser_context, allow_file=True)
@@ -258,7 +256,7 @@ def test_charts_draw_when_the_site_is_opened_from_disk(name, browser_context):
         problems.append(f"{where}: expected at least one div.vega-chart, found none")
     problems += [f"{where}: request outside the site's files: {url}"
                  for url in record.requests if leaves_loopback(url, allow_file=True)]
-    bundle = (SITE_DIR / BUNDLE).as_uri()
+    bundle = (site_dir / BUNDLE).as_uri()
     if bundle not in record.requests:
         problems.append(f"{where}: never loaded {bundle} (requests: {record.requests})")
     assert not problems, "\n".join(problems)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hsct_ms import published
+from hsct_ms import disclosure, published
 from hsct_ms.survival import clopper_pearson, reverse_km_median_followup
 
 __all__ = [
@@ -193,7 +193,7 @@ def _format_value(values: tuple[float, ...], decimals: int) -> str:
     return text[0] if len(text) == 1 else f"{text[0]}\u2013{text[1]}"
 
 
-def baseline_long(patients: pd.DataFrame, is_shipped: bool | None = None) -> pd.DataFrame:
+def baseline_long(patients: pd.DataFrame, is_shipped: bool | None = None, min_count: int = 0) -> pd.DataFrame:
     """The baseline table in long form, each value with its published counterpart and status.
 
     Parameters
@@ -224,6 +224,10 @@ def baseline_long(patients: pd.DataFrame, is_shipped: bool | None = None) -> pd.
             (:data:`hsct_ms.reconstruction.ASSUMPTIONS`), it is not a finding;
         ``F``
             the cohort is the user's own file: the value is computed from it.
+
+    With ``min_count`` (a user's cohort, :mod:`hsct_ms.disclosure`), a small count
+    reads ``<N``, every statistic of a group smaller than that is withheld, and
+    ranges (the extreme values of single patients) are not shown.
     """
     if is_shipped is None:
         info = patients.attrs.get("cohort")
@@ -251,13 +255,23 @@ def baseline_long(patients: pd.DataFrame, is_shipped: bool | None = None) -> pd.
                 close = all(not pd.isna(v) and abs(float(v) - t) <= tolerance + 1e-9
                             for v, t in zip(values, target))
                 status = "R=P" if close else "R"
+            shown = _format_value(values, decimals)
+            if min_count:
+                n = int(table.loc[group, "n"])
+                if columns in (("n",), ("deaths",)) and disclosure.is_small(values[0], min_count):
+                    shown = disclosure.show_count(values[0], min_count)
+                elif columns != ("n",) and disclosure.is_small(n, min_count):
+                    shown = f"withheld (n<{min_count})"
+                elif label.endswith("range"):
+                    shown = "not shown (single patients' values)"
             rows.append({"characteristic": label, "group": group,
-                         "value": _format_value(values, decimals),
+                         "value": shown,
                          "published": text, "status": status})
     return pd.DataFrame(rows, columns=["characteristic", "group", "value", "published", "status"])
 
 
-def format_baseline_table(patients: pd.DataFrame, is_shipped: bool | None = None) -> pd.DataFrame:
+def format_baseline_table(patients: pd.DataFrame, is_shipped: bool | None = None,
+                          min_count: int = 0) -> pd.DataFrame:
     """The baseline table for reading: characteristics down, groups across, a status code in each cell.
 
     Parameters
@@ -266,6 +280,8 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool | None = None
         The cohort, as for :func:`baseline_table`.
     is_shipped : bool, optional
         As in :func:`baseline_long`.
+    min_count : int
+        Small-count threshold, as in :func:`baseline_long`.
 
     Returns
     -------
@@ -275,7 +291,7 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool | None = None
         value(s) for that row (whole cohort, or the subtype counts) or
         "not published".
     """
-    long = baseline_long(patients, is_shipped)
+    long = baseline_long(patients, is_shipped, min_count)
     long["cell"] = long["value"] + " [" + long["status"] + "]"
     wide = long.pivot(index="characteristic", columns="group", values="cell")
     order = [label for label, _, _ in _ROWS]
@@ -337,7 +353,7 @@ def early_deaths(patients: pd.DataFrame, days: int = 100, level: float = 0.95) -
     return pd.DataFrame(rows).set_index("era")
 
 
-def format_early_deaths(deaths: pd.DataFrame, is_shipped: bool) -> pd.DataFrame:
+def format_early_deaths(deaths: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> pd.DataFrame:
     """The :func:`early_deaths` table for reading, beside the published counts.
 
     Parameters
@@ -346,6 +362,10 @@ def format_early_deaths(deaths: pd.DataFrame, is_shipped: bool) -> pd.DataFrame:
         As returned by :func:`early_deaths` (100-day window).
     is_shipped : bool
         Whether the cohort is the shipped reconstruction (``CohortInfo.is_shipped``).
+    min_count : int
+        Small-count threshold (:mod:`hsct_ms.disclosure`): a small number of deaths
+        reads ``<N``, and the proportion and interval, which would give it away, are
+        withheld.
 
     Returns
     -------
@@ -373,12 +393,14 @@ def format_early_deaths(deaths: pd.DataFrame, is_shipped: bool) -> pd.DataFrame:
         else:
             status = STATUS_LABELS["R"]
         empty = row["patients"] == 0
+        withheld = disclosure.is_small(row["deaths"], min_count) or disclosure.is_small(row["patients"], min_count)
         rows.append({
             "Patients transplanted": era.removeprefix("Transplanted "),
-            "n": int(row["patients"]),
-            "Deaths within 100 days": int(row["deaths"]),
-            "Proportion (%)": "n/a" if empty else f"{100 * row['proportion']:.1f}",
-            "Exact 95% interval (%)": "n/a" if empty
+            "n": disclosure.show_count(row["patients"], min_count) if min_count else int(row["patients"]),
+            "Deaths within 100 days": disclosure.show_count(row["deaths"], min_count) if min_count
+            else int(row["deaths"]),
+            "Proportion (%)": "n/a" if empty else "withheld" if withheld else f"{100 * row['proportion']:.1f}",
+            "Exact 95% interval (%)": "n/a" if empty else "withheld" if withheld
             else f"{100 * row['lower']:.1f}\u2013{100 * row['upper']:.1f}",
             "Published": text,
             "Status": status,

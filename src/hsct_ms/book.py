@@ -65,33 +65,38 @@ def inputs_fingerprint(cohort_path: Path) -> str:
 
 def missing_pages(site_dir: Path = SITE_DIR) -> list[str]:
     """Pages named in the table of contents that the site lacks (or has empty)."""
-    missing = []
-    for page in toc_pages():
-        html = site_dir / f"{page}.html"
-        if not html.exists() or html.stat().st_size == 0:
-            missing.append(str(html.relative_to(REPO_ROOT)))
-    if not (site_dir / "index.html").exists():
-        missing.append(str((site_dir / "index.html").relative_to(REPO_ROOT)))
-    return missing
+    expected = [site_dir / f"{page}.html" for page in toc_pages()] + [site_dir / "index.html"]
+    return [str(html) for html in expected if not html.exists() or html.stat().st_size == 0]
 
 
-def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False):
+def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, output_root: Path | None = None):
     """Run a strict, clean ``jupyter-book build`` of ``root``: every warning is an error
     (-W), every cross-reference must resolve (-n), and all problems are listed (--keep-going).
 
+    The site goes to ``<output_root>/_build/html`` (``output_root`` defaults to ``root``).
     Returns the exit code, or the CompletedProcess when ``capture`` is true.
     """
     env = dict(os.environ, COHORT_CSV=str(cohort_path))
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     command = [str(jupyter_book), "build", str(root), "--all", "-W", "-n", "--keep-going"]
+    if output_root is not None:
+        command += ["--path-output", str(output_root)]
     print("$ " + " ".join(command), flush=True)
     result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=capture)
     return result if capture else result.returncode
 
 
-def build_book(force: bool = False) -> int:
-    """Build ``_build/html``; return a process exit code."""
-    cohort_path = cohort.resolve_cohort_path()
+def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT) -> int:
+    """Build ``<output_root>/_build/html`` on a cohort file; return a process exit code.
+
+    ``cohort_path`` defaults to ``COHORT_CSV``, else the shipped cohort. The file is
+    validated first: a bad file stops the build within seconds, before any chapter runs.
+    A failed build leaves no site behind, so nothing half-built can be published.
+    """
+    cohort_path = cohort.resolve_cohort_path(cohort_path)
+    build_dir = Path(output_root) / "_build"
+    site_dir = build_dir / "html"
+    fingerprint_file = build_dir / FINGERPRINT_FILE.name
     started = time.perf_counter()
     try:
         cohort.read_cohort(cohort_path)
@@ -102,28 +107,25 @@ def build_book(force: bool = False) -> int:
     fingerprint = inputs_fingerprint(cohort_path)
     if (
         not force
-        and FINGERPRINT_FILE.exists()
-        and FINGERPRINT_FILE.read_text().strip() == fingerprint
-        and not missing_pages()
+        and fingerprint_file.exists()
+        and fingerprint_file.read_text().strip() == fingerprint
+        and not missing_pages(site_dir)
     ):
-        print(f"make book: _build/html is up to date for {cohort_path}")
+        print(f"make book: {site_dir} is up to date for {cohort_path}")
         return 0
 
-    FINGERPRINT_FILE.unlink(missing_ok=True)
-    for stale in (SITE_DIR, BUILD_DIR / "jupyter_execute", BUILD_DIR / ".doctrees"):
+    fingerprint_file.unlink(missing_ok=True)
+    for stale in (site_dir, build_dir / "jupyter_execute", build_dir / ".doctrees"):
         shutil.rmtree(stale, ignore_errors=True)
     print(f"make book: building on {cohort_path}", flush=True)
-    returncode = run_jupyter_book(REPO_ROOT, cohort_path)
-    if returncode != 0:
-        print("make book: the build failed (see the errors above); no site is published.", file=sys.stderr)
-        return returncode
-
-    missing = missing_pages()
-    if missing:
-        print("make book: the build finished but these pages are missing:\n  " + "\n  ".join(missing),
-              file=sys.stderr)
-        return 1
-    FINGERPRINT_FILE.write_text(fingerprint + "\n")
-    print(f"make book: built {len(toc_pages())} pages in {time.perf_counter() - started:.1f} s "
-          f"into {SITE_DIR.relative_to(REPO_ROOT)}")
+    returncode = run_jupyter_book(REPO_ROOT, cohort_path,
+                                  output_root=None if Path(output_root) == REPO_ROOT else Path(output_root))
+    missing = missing_pages(site_dir) if returncode == 0 else []
+    if returncode != 0 or missing:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        reason = ("these pages are missing:\n  " + "\n  ".join(missing)) if missing else "see the errors above"
+        print(f"make book: the build failed ({reason}); no site was kept.", file=sys.stderr)
+        return returncode or 1
+    fingerprint_file.write_text(fingerprint + "\n")
+    print(f"make book: built {len(toc_pages())} pages in {time.perf_counter() - started:.1f} s into {site_dir}")
     return 0

@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from hsct_ms import disclosure
 from hsct_ms.charts import group_colour_scale
 
 __all__ = [
@@ -42,7 +43,16 @@ def _with_rank(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.assign(stack_rank=counts["subtype"].map(rank).fillna(len(rank)).astype(int))
 
 
-def transplants_per_year_counts(patients: pd.DataFrame) -> pd.DataFrame:
+def _protect(counts: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """Blank small bins (see :mod:`hsct_ms.disclosure`): no bar is drawn, the label says ``<N``."""
+    small = counts["patients"].map(lambda n: disclosure.is_small(n, min_count))
+    return counts.assign(
+        patients_label=disclosure.count_labels(counts["patients"], min_count),
+        patients=counts["patients"].astype(float).where(~small),
+    )
+
+
+def transplants_per_year_counts(patients: pd.DataFrame, min_count: int = 0) -> pd.DataFrame:
     """Patients transplanted per calendar year and subtype.
 
     Parameters
@@ -59,7 +69,7 @@ def transplants_per_year_counts(patients: pd.DataFrame) -> pd.DataFrame:
     counts = (patients.groupby(["transplant_year", "subtype"]).size()
               .rename("patients").reset_index().rename(columns={"transplant_year": "year"}))
     counts["year"] = counts["year"].astype(int)
-    return _with_rank(counts).sort_values(["year", "stack_rank"]).reset_index(drop=True)
+    return _protect(_with_rank(counts).sort_values(["year", "stack_rank"]).reset_index(drop=True), min_count)
 
 
 def transplants_per_year_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt.Chart:
@@ -70,11 +80,11 @@ def transplants_per_year_chart(counts: pd.DataFrame, width: int = 560, height: i
         color=_colour(),
         order=_stack_order(),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("subtype:N", title="Subtype"),
-                 alt.Tooltip("patients:Q", title="Patients")],
+                 alt.Tooltip("patients_label:N", title="Patients")],
     ).properties(width=width, height=height)
 
 
-def edss_counts(patients: pd.DataFrame) -> pd.DataFrame:
+def edss_counts(patients: pd.DataFrame, min_count: int = 0) -> pd.DataFrame:
     """Patients per baseline EDSS score (0.5 steps) and subtype.
 
     Returns
@@ -84,7 +94,7 @@ def edss_counts(patients: pd.DataFrame) -> pd.DataFrame:
     """
     counts = (patients.groupby(["baseline_edss", "subtype"]).size()
               .rename("patients").reset_index().rename(columns={"baseline_edss": "edss"}))
-    return _with_rank(counts).sort_values(["edss", "stack_rank"]).reset_index(drop=True)
+    return _protect(_with_rank(counts).sort_values(["edss", "stack_rank"]).reset_index(drop=True), min_count)
 
 
 def edss_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt.Chart:
@@ -103,11 +113,11 @@ def edss_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt
         order=_stack_order(),
         tooltip=[alt.Tooltip("edss:Q", title="EDSS", format=".1f"),
                  alt.Tooltip("subtype:N", title="Subtype"),
-                 alt.Tooltip("patients:Q", title="Patients")],
+                 alt.Tooltip("patients_label:N", title="Patients")],
     ).properties(width=width, height=height)
 
 
-def followup_counts(patients: pd.DataFrame, bin_years: float = 1.0) -> pd.DataFrame:
+def followup_counts(patients: pd.DataFrame, bin_years: float = 1.0, min_count: int = 0) -> pd.DataFrame:
     """Patients per follow-up bin (default 1 year) and subtype.
 
     Parameters
@@ -128,7 +138,7 @@ def followup_counts(patients: pd.DataFrame, bin_years: float = 1.0) -> pd.DataFr
               .groupby(["bin_start", "subtype"]).size().rename("patients").reset_index())
     counts["bin_end"] = counts["bin_start"] + bin_years
     counts = counts[["bin_start", "bin_end", "subtype", "patients"]]
-    return _with_rank(counts).sort_values(["bin_start", "stack_rank"]).reset_index(drop=True)
+    return _protect(_with_rank(counts).sort_values(["bin_start", "stack_rank"]).reset_index(drop=True), min_count)
 
 
 def followup_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt.Chart:
@@ -143,5 +153,5 @@ def followup_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) ->
         tooltip=[alt.Tooltip("bin_start:Q", title="From (years)"),
                  alt.Tooltip("bin_end:Q", title="To (years)"),
                  alt.Tooltip("subtype:N", title="Subtype"),
-                 alt.Tooltip("patients:Q", title="Patients")],
+                 alt.Tooltip("patients_label:N", title="Patients")],
     ).properties(width=width, height=height)

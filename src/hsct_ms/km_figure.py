@@ -23,7 +23,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from hsct_ms import survival
+from hsct_ms import disclosure, survival
 from hsct_ms.charts import group_colour_scale
 
 __all__ = ["LEGEND_PARAM", "AT_RISK_TIMES", "figure_data", "censoring_marks", "at_risk_rows", "km_figure"]
@@ -75,7 +75,7 @@ def at_risk_rows(frames: Mapping[str, pd.DataFrame], times: Sequence[float] = AT
 
 def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_years",
                 event_col: str = "worsening", at_risk_times: Sequence[float] = AT_RISK_TIMES,
-                level: float = 0.95) -> dict[str, pd.DataFrame]:
+                level: float = 0.95, min_count: int = 0) -> dict[str, pd.DataFrame]:
     """The three aggregated tables behind :func:`km_figure`.
 
     Parameters
@@ -86,23 +86,42 @@ def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_ye
         Time to worsening or censoring (years) and the 1/0 worsening flag.
     at_risk_times : sequence of float
         Times of the numbers-at-risk row.
+    min_count : int
+        Small-count threshold (:mod:`hsct_ms.disclosure`; 0 = show everything). Curves
+        stop before the first step with fewer patients at risk; counts below it read
+        ``<N`` in the ``*_label`` columns the chart shows.
 
     Returns
     -------
     dict
-        ``steps`` (:func:`hsct_ms.survival.km_steps` per group, plus ``group``),
-        ``censoring`` (:func:`censoring_marks` per group) and ``at_risk``
-        (:func:`at_risk_rows`).
+        ``steps`` (``group, time, survival, lower, upper, at_risk_label`` from
+        :func:`hsct_ms.survival.km_steps`), ``censoring`` (``group, time, survival,
+        censored_label`` from :func:`censoring_marks`) and ``at_risk`` (``group, time,
+        at_risk_label`` from :func:`at_risk_rows`). Only what the chart shows is kept.
     """
     steps, censoring = [], []
     for label, frame in frames.items():
         t, e = _curve_data(frame, duration_col, event_col)
-        steps.append(survival.km_steps(t, e, level=level).assign(group=label))
-        censoring.append(censoring_marks(t, e).assign(group=label))
+        curve = survival.km_steps(t, e, level=level).assign(group=label)
+        marks = censoring_marks(t, e).assign(group=label)
+        if min_count:
+            # A step taken by fewer than min_count patients could single one out.
+            too_few = curve["at_risk"] < min_count
+            end = curve["time"][too_few].min() if too_few.any() else np.inf
+            curve = curve[curve["time"] < end]
+            marks = marks[marks["time"] < end]
+        # Chart data are published with the page: keep only what the chart shows,
+        # counts as their (possibly suppressed) labels.
+        steps.append(curve.assign(at_risk_label=disclosure.count_labels(curve["at_risk"], min_count))[
+            ["group", "time", "survival", "lower", "upper", "at_risk_label"]])
+        censoring.append(marks.assign(censored_label=disclosure.count_labels(marks["censored"], min_count))[
+            ["group", "time", "survival", "censored_label"]])
+    at_risk = at_risk_rows(frames, at_risk_times, duration_col)
     return {
         "steps": pd.concat(steps, ignore_index=True),
         "censoring": pd.concat(censoring, ignore_index=True),
-        "at_risk": at_risk_rows(frames, at_risk_times, duration_col),
+        "at_risk": at_risk.assign(at_risk_label=disclosure.count_labels(at_risk["at_risk"], min_count))[
+            ["group", "time", "at_risk_label"]],
     }
 
 
@@ -112,6 +131,8 @@ def km_figure(
     duration_col: str = "dwfs_years",
     event_col: str = "worsening",
     at_risk_times: Sequence[float] = AT_RISK_TIMES,
+    published: pd.DataFrame | None = None,
+    min_count: int = 0,
     y_title: str = "Worsening-free (%)",
     x_title: str = "Years since transplant",
     width: int = 600,
@@ -128,6 +149,12 @@ def km_figure(
         Columns with time to worsening or censoring and the worsening flag.
     at_risk_times : sequence of float
         Times (years) at which the numbers at risk are printed.
+    published : DataFrame, optional
+        Published points to draw over the curves: ``group, time, estimate, lower,
+        upper`` (proportions), e.g. :func:`hsct_ms.published.dwfs_points`. Drawn as
+        black diamonds with interval bars.
+    min_count : int
+        Small-count threshold for a user's cohort (see :func:`figure_data`).
 
     Returns
     -------
@@ -142,7 +169,7 @@ def km_figure(
     Steps are month-rounded (:func:`hsct_ms.survival.km_steps`): take reported
     numbers from :func:`hsct_ms.survival.survival_at`, not from the chart.
     """
-    data = figure_data(frames, duration_col, event_col, at_risk_times)
+    data = figure_data(frames, duration_col, event_col, at_risk_times, min_count=min_count)
     groups = list(frames)
     t_max = max(float(data["steps"]["time"].max()), float(max(at_risk_times)))
     x_scale = alt.Scale(domain=[0, math.ceil(t_max)], nice=False)
@@ -175,7 +202,7 @@ def km_figure(
             alt.Tooltip("survival:Q", title="Worsening-free", format=".1%"),
             alt.Tooltip("lower:Q", title="95% interval, lower", format=".1%"),
             alt.Tooltip("upper:Q", title="95% interval, upper", format=".1%"),
-            alt.Tooltip("at_risk:Q", title="At risk"),
+            alt.Tooltip("at_risk_label:N", title="At risk"),
         ],
     )
     censor = alt.Chart(data["censoring"]).mark_tick(thickness=1.5, size=9).encode(
@@ -183,18 +210,32 @@ def km_figure(
         tooltip=[
             alt.Tooltip("group:N", title="Group"),
             alt.Tooltip("time:Q", title="Censored by (years)", format=".2f"),
-            alt.Tooltip("censored:Q", title="Censored this month"),
+            alt.Tooltip("censored_label:N", title="Censored this month"),
             alt.Tooltip("survival:Q", title="Worsening-free", format=".1%"),
         ],
     )
-    curves = alt.layer(band, line, hover, censor).properties(width=width, height=height)
+    layers = [band, line, hover, censor]
+    if published is not None and len(published):
+        points = alt.Chart(published).encode(
+            x=x,
+            tooltip=[
+                alt.Tooltip("group:N", title="Published, group"),
+                alt.Tooltip("time:Q", title="Years"),
+                alt.Tooltip("estimate:Q", title="Published estimate", format=".1%"),
+                alt.Tooltip("lower:Q", title="95% interval, lower", format=".1%"),
+                alt.Tooltip("upper:Q", title="95% interval, upper", format=".1%"),
+            ],
+        )
+        layers.append(points.mark_rule(color="black", strokeWidth=1.5).encode(y="lower:Q", y2="upper:Q"))
+        layers.append(points.mark_point(shape="diamond", size=90, filled=True, color="black").encode(y="estimate:Q"))
+    curves = alt.layer(*layers).properties(width=width, height=height)
     at_risk = alt.Chart(data["at_risk"]).mark_text(fontSize=11).encode(
         x=alt.X("time:Q", scale=x_scale, axis=alt.Axis(values=ticks, title="Numbers at risk", grid=False,
                                                       orient="top", labels=False, ticks=False, domain=False)),
         # Padding keeps the counts at time 0 clear of the group labels.
         y=alt.Y("group:N", sort=groups, title=None,
                 axis=alt.Axis(labelPadding=18, ticks=False, domain=False, labelFontWeight="bold")),
-        text="at_risk:Q",
+        text="at_risk_label:N",
         color=colour,
         opacity=faded(1.0, 0.25),
     ).properties(width=width, height=22 * len(groups), name="km_at_risk")
