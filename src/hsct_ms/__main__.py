@@ -5,6 +5,7 @@ Commands:
   notebooks        execute the chapters into notebooks/ (make notebooks)
   reconstruct      regenerate data/cohort.csv (make cohort)
   validate PATH    check a cohort file against the schema
+  bench            time the book on 210 and 100,000 patients (make bench)
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         path = write_shipped_cohort()
         print(f"wrote {path}")
         return 0
+    if command == "bench":
+        from hsct_ms.bench import main as bench
+
+        return bench()
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

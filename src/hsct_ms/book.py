@@ -86,12 +86,14 @@ def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, outpu
     return result if capture else result.returncode
 
 
-def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT) -> int:
+def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT,
+               quiet: bool = False) -> int:
     """Build ``<output_root>/_build/html`` on a cohort file; return a process exit code.
 
     ``cohort_path`` defaults to ``COHORT_CSV``, else the shipped cohort. The file is
     validated first: a bad file stops the build within seconds, before any chapter runs.
     A failed build leaves no site behind, so nothing half-built can be published.
+    With ``quiet``, Jupyter Book's log is printed only when the build fails.
     """
     cohort_path = cohort.resolve_cohort_path(cohort_path)
     build_dir = Path(output_root) / "_build"
@@ -118,8 +120,11 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     for stale in (site_dir, build_dir / "jupyter_execute", build_dir / ".doctrees"):
         shutil.rmtree(stale, ignore_errors=True)
     print(f"make book: building on {cohort_path}", flush=True)
-    returncode = run_jupyter_book(REPO_ROOT, cohort_path,
-                                  output_root=None if Path(output_root) == REPO_ROOT else Path(output_root))
+    result = run_jupyter_book(REPO_ROOT, cohort_path, capture=quiet,
+                              output_root=None if Path(output_root) == REPO_ROOT else Path(output_root))
+    returncode = result.returncode if quiet else result
+    if quiet and returncode != 0:
+        print(result.stdout + result.stderr, file=sys.stderr)
     missing = missing_pages(site_dir) if returncode == 0 else []
     if returncode != 0 or missing:
         shutil.rmtree(site_dir, ignore_errors=True)

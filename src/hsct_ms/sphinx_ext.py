@@ -87,6 +87,20 @@ def _write_bundle(app, exception):
     (static / BUNDLE_NAME).write_text('(function () {\n"use strict";\n' + bundle + "\n})();\n")
 
 
+def _write_execution_times(app, exception):
+    """Record each chapter's execution time (seconds) next to the site, for ``make bench``."""
+    if exception is not None:
+        return
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    times = {
+        docname: round(float(data["exec_data"]["runtime"]), 3)
+        for docname, data in sorted(NbMetadataCollector.get_doc_data(app.env).items())
+        if data.get("exec_data") and data["exec_data"].get("runtime") is not None
+    }
+    (Path(app.outdir).parent / "execution-times.json").write_text(json.dumps(times, indent=1) + "\n")
+
+
 def _offer_notebook_download(app, pagename, templatename, context, doctree):
     """Copy the executed notebook of a Markdown chapter next to its source."""
     if app.builder.format != "html" or "kernelspec" not in app.env.metadata.get(pagename, {}):
@@ -116,6 +130,7 @@ def setup(app):
     app.add_js_file(BUNDLE_NAME, loading_method="defer")
     app.add_css_file("hsct-ms.css")
     app.connect("build-finished", _write_bundle)
+    app.connect("build-finished", _write_execution_times)
     # Before the theme's header buttons (priority 501) read ipynb_source.
     app.connect("html-page-context", _offer_notebook_download, priority=500)
     app.connect("builder-inited", _add_static_dir)
