@@ -55,6 +55,8 @@ STUDY_COLUMNS = (
     "role",
     "doi",
     "pmid",
+    "regimen",
+    "regimen_source",
 )
 UNKNOWN_COLUMNS = ("item", "note")
 
