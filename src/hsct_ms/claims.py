@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from hsct_ms import baseline, published, survival
+from hsct_ms import baseline, disclosure, published, survival
 from hsct_ms.outcomes import TOLERANCE
 from hsct_ms.paths import PUBLISHED_DIR
 from hsct_ms.reconstruction import progressive_mask
@@ -58,7 +58,8 @@ SOURCES = frozenset({"press release", "abstract"})
 NO_CHECK = "none"
 REPORTED_ONLY = "reported only"
 DIFFERS = "differs"
-STATUSES = ("reproduced", "compares with", DIFFERS, REPORTED_ONLY)
+WITHHELD = "withheld"  # a user's cohort: agreement with a small published count would reveal it
+STATUSES = ("reproduced", "compares with", DIFFERS, REPORTED_ONLY, WITHHELD)
 
 
 def status_word(is_shipped: bool) -> str:
@@ -219,8 +220,21 @@ def _show(value, exact: bool) -> str:
     return f"{value:.0f}" if exact else f"{value:.2f}"
 
 
+def _protect(check: str, value, exact: bool, book: str, status: str, patients: pd.DataFrame,
+             min_count: int) -> tuple[str, str]:
+    """Withhold what would show a small count of a user's cohort (value and agreement)."""
+    if isinstance(value, tuple):
+        return "not shown", status
+    small_deaths = disclosure.is_small(float(baseline.early_deaths(patients).loc["All", "deaths"]), min_count)
+    if exact and disclosure.is_small(float(value), min_count):
+        return disclosure.show_count(float(value), min_count), WITHHELD
+    if check == "early_deaths_percent" and small_deaths:
+        return WITHHELD, WITHHELD
+    return book, status
+
+
 def claim_ledger(patients: pd.DataFrame, is_shipped: bool | None = None,
-                 claims: pd.DataFrame | None = None) -> pd.DataFrame:
+                 claims: pd.DataFrame | None = None, min_count: int = 0) -> pd.DataFrame:
     """Every claim of ``claims.csv`` beside what the paper says and what ``patients`` give.
 
     Parameters
@@ -233,6 +247,10 @@ def claim_ledger(patients: pd.DataFrame, is_shipped: bool | None = None,
         It decides the word for agreement (:func:`status_word`).
     claims : DataFrame, optional
         The claims; :func:`load_claims` by default.
+    min_count : int
+        Small-count threshold for a user's cohort (:mod:`hsct_ms.disclosure`): a
+        small count, or a percentage or agreement that would give one away, reads
+        ``<N`` or "withheld", and ranges (single patients' values) are not shown.
 
     Returns
     -------
@@ -263,6 +281,8 @@ def claim_ledger(patients: pd.DataFrame, is_shipped: bool | None = None,
             ok, tolerance = _agrees(value, claim.stated or paper, exact, slack)
             book = _show(value, exact)
             status = agree if ok else DIFFERS
+            if min_count:
+                book, status = _protect(claim.check, value, exact, book, status, patients, min_count)
         rows.append({
             "claim_id": claim.claim_id, "source": claim.source, "quote": claim.quote,
             "stated": claim.stated, "paper": paper, "book": book, "computed": computed,
