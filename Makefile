@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # Stamp written after a successful install: its timestamp says the venv is current.
 VENV_STAMP := $(VENV)/.requirements-installed
 
-.PHONY: book test notebooks cohort lock lab clean venv
+.PHONY: book test notebooks cohort ensemble lock lab clean venv
 
 venv: $(VENV_STAMP)
 
@@ -33,6 +33,10 @@ notebooks: $(VENV_STAMP)
 ## Regenerate data/cohort.csv from data/published/ (deterministic).
 cohort: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms reconstruct
+
+## Regenerate data/ensemble.csv: alternative reconstructions (a few minutes, 2 processes).
+ensemble: $(VENV_STAMP)
+	$(BIN)/python -m hsct_ms ensemble
 
 ## Recompile requirements.txt from requirements.in.
 lock: $(VENV_STAMP)

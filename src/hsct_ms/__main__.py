@@ -4,6 +4,7 @@ Commands:
   book             build the website (make book)
   notebooks        execute the chapters into notebooks/ (make notebooks)
   reconstruct      regenerate data/cohort.csv (make cohort)
+  ensemble         regenerate data/ensemble.csv, alternative reconstructions (make ensemble)
   validate PATH    check a cohort file against the schema
 """
 
@@ -39,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
 
         path = write_shipped_cohort()
         print(f"wrote {path}")
+        return 0
+    if command == "ensemble":
+        from hsct_ms.ensemble import write_ensemble
+
+        path, frame = write_ensemble()
+        counts = frame["status"].value_counts().to_dict()
+        print(f"wrote {path}: {counts}")
         return 0
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
