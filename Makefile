@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # Stamp written after a successful install: its timestamp says the venv is current.
 VENV_STAMP := $(VENV)/.requirements-installed
 
-.PHONY: book test notebooks cohort bench lock lab clean venv
+.PHONY: book test notebooks cohort ensemble bench lock lab clean venv
 
 venv: $(VENV_STAMP)
 
@@ -37,6 +37,10 @@ cohort: $(VENV_STAMP)
 ## Time clean builds on 210 and 100,000 patients; check the cost stays flat.
 bench: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms bench
+
+## Regenerate data/ensemble.csv: alternative reconstructions (a few minutes, 2 processes).
+ensemble: $(VENV_STAMP)
+	$(BIN)/python -m hsct_ms ensemble
 
 ## Recompile requirements.txt from requirements.in.
 lock: $(VENV_STAMP)

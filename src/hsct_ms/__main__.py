@@ -4,6 +4,7 @@ Commands:
   book             build the website (make book)
   notebooks        execute the chapters into notebooks/ (make notebooks)
   reconstruct      regenerate data/cohort.csv (make cohort)
+  ensemble         regenerate data/ensemble.csv, alternative reconstructions (make ensemble)
   validate PATH    check a cohort file against the schema
   bench            time the book on 210 and 100,000 patients (make bench)
 """
@@ -45,6 +46,13 @@ def main(argv: list[str] | None = None) -> int:
         from hsct_ms.bench import main as bench
 
         return bench()
+    if command == "ensemble":
+        from hsct_ms.ensemble import write_ensemble
+
+        path, frame = write_ensemble()
+        counts = frame["status"].value_counts().to_dict()
+        print(f"wrote {path}: {counts}")
+        return 0
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 
