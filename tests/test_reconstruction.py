@@ -105,7 +105,7 @@ def test_every_assumption_has_a_reason():
     assert table["Why"].str.len().min() > 20
 
 
-@pytest.mark.parametrize("name", ["cohort.csv", "reconstruction.json"])
+@pytest.mark.parametrize("name", ["cohort.csv", "reconstruction.json", "ensemble.csv"])
 def test_data_readme_checksums_are_current(name):
     # Oracle: the checksums recorded in data/README.md.
     readme = (DATA_DIR / "README.md").read_text()

@@ -24,7 +24,8 @@ ROOT_PAGE = TOC_PAGES[0]
 # "index" is the site's root index.html, a redirect to the first page of the toc.
 PAGES = ["index", *TOC_PAGES]
 # Pages that must draw at least one chart, so the chart checks cannot pass vacuously.
-PAGES_WITH_CHARTS = ["chapters/data"]
+PAGES_WITH_CHARTS = ["chapters/data", "chapters/cohort", "chapters/outcomes", "chapters/limitations",
+                     "chapters/comparison"]
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 BUNDLE = "_static/vega-bundle.js"
@@ -314,3 +315,27 @@ def test_clicking_a_legend_entry_highlights_its_curve(site_url, browser_context)
         f"opacity|fill-opacity|stroke-opacity|computed of each data path: {before}); "
         f"errors seen:\n{record.errors_text()}"
     )
+
+
+# The text of every chart's SVG: what a reader sees change when a control moves.
+CHART_TEXT_JS = """() => Array.from(document.querySelectorAll("div.vega-chart svg"))
+    .map(svg => svg.textContent + "|" + Array.from(svg.querySelectorAll("g.role-mark path"))
+        .map(p => p.getAttribute("d")).join(";"))"""
+
+
+def test_the_tipping_point_slider_redraws_its_chart(site_url, browser_context):
+    """The limitations chapter lets a reader move the share of unrecorded worsening
+    events in the static page (a Vega-Lite parameter bound to a range input, no
+    kernel): moving it must redraw the curves."""
+    name = "chapters/limitations"
+    page, record = open_watched_page(browser_context)
+    page.goto(page_url(site_url, name), wait_until="load")
+    problems, charts = chart_problems(page, record, f"{name}.html")
+    assert charts and not problems, "\n".join(problems) or f"{name}.html has no chart"
+    slider = page.locator('div.vega-chart input[type="range"][name="unrecorded_share"]')
+    assert slider.count() == 1, f"{name}.html: no range input named unrecorded_share in a chart"
+    before = page.evaluate(CHART_TEXT_JS)
+    slider.evaluate("(input) => { input.value = '0.6'; input.dispatchEvent(new Event('input')); }")
+    page.wait_for_function(f"(before) => ({CHART_TEXT_JS})().join('#') !== before.join('#')",
+                           arg=before, timeout=5_000)
+    assert not record.console_errors and not record.page_errors, record.errors_text()

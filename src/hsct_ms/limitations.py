@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from hsct_ms import survival
+from hsct_ms import disclosure, survival
 
 __all__ = [
     "inflate",
@@ -174,7 +174,7 @@ SLIDER_PARAM = "unrecorded_share"
 
 def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], comparator: float, comparator_label: str,
                             year: float = 10.0, duration_col: str = "dwfs_years", event_col: str = "worsening",
-                            width: int = 560, height: int = 320):
+                            width: int = 560, height: int = 320, min_count: int = 0):
     """Kaplan-Meier curves recomputed in the page for a share f of unrecorded worsening.
 
     The data are the observed Kaplan-Meier steps (:func:`hsct_ms.survival.km_steps`,
@@ -182,18 +182,23 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], comparator: floa
     parameter :data:`SLIDER_PARAM` sets f, and a Vega transform draws
     ``S_obs ** (1 / (1 - f))`` (:func:`inflate`). Dashed lines keep the observed
     curves; a horizontal rule marks ``comparator``; labels at ``year`` give the
-    adjusted values. Everything runs in the browser: no kernel is needed.
+    adjusted values. Everything runs in the browser: no kernel is needed. With
+    ``min_count`` (a user's cohort, :mod:`hsct_ms.disclosure`) a curve stops before
+    its first step with fewer patients at risk.
     """
     import altair as alt
 
     from hsct_ms.charts import group_colour_scale
 
     groups = list(frames)
-    steps = pd.concat(
-        [survival.km_steps(f[duration_col].to_numpy(float), f[event_col].to_numpy(int))[["time", "survival"]]
-         .assign(group=label) for label, f in frames.items()],
-        ignore_index=True,
-    )
+    def curve(frame):
+        steps = survival.km_steps(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int))
+        if min_count:
+            too_few = steps["at_risk"] < min_count
+            steps = steps[steps["time"] < (steps["time"][too_few].min() if too_few.any() else np.inf)]
+        return steps[["time", "survival"]]
+
+    steps = pd.concat([curve(f).assign(group=label) for label, f in frames.items()], ignore_index=True)
     at_year = pd.DataFrame({
         "group": groups,
         "time": float(year),
@@ -231,7 +236,7 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], comparator: floa
 
 
 def censoring_bounds_chart(bounds: pd.DataFrame, published_points: pd.DataFrame | None = None,
-                           width: int = 460, height: int = 170):
+                           width: int = 460, height: int = 170, min_count: int = 0):
     """Best-to-worst range (bar) and Kaplan-Meier estimate (dot) per group and year.
 
     ``bounds`` is :func:`censoring_bounds_table` (proportions); ``published_points``,
@@ -241,7 +246,9 @@ def censoring_bounds_chart(bounds: pd.DataFrame, published_points: pd.DataFrame 
 
     from hsct_ms.charts import group_colour_scale
 
-    data = bounds[["group", "year", "km", "best", "worst", "censored_before", "n"]]
+    data = bounds[["group", "year", "km", "best", "worst"]].assign(
+        censored_before=disclosure.count_labels(bounds["censored_before"], min_count),
+        n=disclosure.count_labels(bounds["n"], min_count))
     if published_points is not None and len(published_points):
         data = data.merge(published_points[["group", "year", "estimate"]], on=["group", "year"], how="left")
     data = data.assign(year=data["year"].map(lambda y: f"{y:g} years"))
@@ -253,7 +260,7 @@ def censoring_bounds_chart(bounds: pd.DataFrame, published_points: pd.DataFrame 
                alt.Tooltip("worst:Q", title="Worst case", format=".1%"),
                alt.Tooltip("km:Q", title="Kaplan-Meier", format=".1%"),
                alt.Tooltip("best:Q", title="Best case", format=".1%"),
-               alt.Tooltip("censored_before:Q", title="Censored before"), alt.Tooltip("n:Q", title="Patients")]
+               alt.Tooltip("censored_before:N", title="Censored before"), alt.Tooltip("n:N", title="Patients")]
     base = alt.Chart().encode(y=y, tooltip=tooltip)
     layers = [base.mark_bar(height=10, opacity=0.35).encode(x=x, x2="best:Q", color=colour),
               base.mark_point(filled=True, size=70, opacity=1).encode(x="km:Q", color=colour)]
