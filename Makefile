@@ -48,9 +48,10 @@ lock: $(VENV_STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file requirements.txt requirements.in
 
-## Open the chapters in JupyterLab (jupytext opens chapters/*.md as notebooks).
+## Open JupyterLab on the repository: notebooks/*.ipynb open with their outputs, paired by
+## jupytext with chapters/*.md (saving one updates the other).
 lab: $(VENV_STAMP)
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean:
 	rm -rf _build

@@ -33,6 +33,21 @@ def test_committed_notebook_matches_its_chapter(chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_chapter_and_notebook_are_a_clean_jupytext_pair(chapter):
+    # Oracle: jupytext itself. JupyterLab (with jupytext) refuses to open a paired
+    # notebook whose Markdown text differs from the chapter, so the chapter must be
+    # exactly what jupytext writes from the committed notebook, and stable on a rewrite.
+    text = chapter.read_text()
+    stored = nbformat.read(notebook_path(chapter), as_version=4)
+    assert jupytext.writes(stored, fmt="md:myst") == text, (
+        f"{chapter.name} is not what jupytext writes from {notebook_path(chapter).name}: "
+        "run `make notebooks`, or rewrite the chapter with jupytext"
+    )
+    assert jupytext.writes(jupytext.read(chapter), fmt="md:myst") == text
+    assert stored.metadata["jupytext"]["formats"] == "chapters//md:myst,notebooks//ipynb"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
 def test_committed_notebook_has_outputs(chapter):
     stored = nbformat.read(notebook_path(chapter), as_version=4)
     executed = [c for c in stored.cells if c.cell_type == "code"]
