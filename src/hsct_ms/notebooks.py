@@ -58,6 +58,13 @@ def write_notebooks() -> list[Path]:
     for chapter in chapter_sources():
         target = notebook_path(chapter)
         print(f"executing {chapter.relative_to(REPO_ROOT)} -> {target.relative_to(REPO_ROOT)}", flush=True)
-        nbformat.write(execute_chapter(chapter), target)
+        notebook = execute_chapter(chapter)
+        nbformat.write(notebook, target)
+        # Keep the pair exact, as jupytext's own sync would: JupyterLab refuses to open
+        # a notebook whose Markdown twin differs (here only in layout, e.g. key order).
+        canonical = jupytext.writes(nbformat.read(target, as_version=4), fmt="md:myst")
+        if canonical != chapter.read_text():
+            chapter.write_text(canonical)
+            print(f"  rewrote {chapter.relative_to(REPO_ROOT)} in jupytext's layout", flush=True)
         written.append(target)
     return written
