@@ -157,6 +157,20 @@ def test_cox_progressive_vs_rrms_matches_r(cohort_and_r):
     assert zph["p"] == pytest.approx(r["zph_p"], rel=COX_RTOL)
 
 
+def test_adjusted_cox_matches_r(cohort_and_r):
+    # R: coxph(Surv(dwfs_years, worsening) ~ progressive + age + baseline_edss,
+    # ties = "efron"); summary() conf.int and Wald p; cox.zph(adj, transform = "km") GLOBAL.
+    cohort, r = cohort_and_r
+    terms = ["progressive", "age", "baseline_edss"]
+    model = sv.cox_model(cohort, "dwfs_years", "worsening", terms)
+    for term in terms:
+        for column, key in (("hazard_ratio", "hr"), ("lower", "lower"), ("upper", "upper"), ("p", "p")):
+            assert model.loc[term, column] == pytest.approx(r[f"cox_adj_{term}_{key}"], rel=COX_RTOL), (term, column)
+    zph = sv.cox_ph_test(cohort, "dwfs_years", "worsening", terms).loc["GLOBAL"]
+    assert zph["chi2"] == pytest.approx(r["zph_adj_global_chisq"], rel=COX_RTOL)
+    assert zph["p"] == pytest.approx(r["zph_adj_global_p"], rel=COX_RTOL)
+
+
 def test_reverse_km_median_followup_matches_r(cohort_and_r):
     # R: summary(survfit(Surv(followup_years, 1 - died) ~ 1, conf.type = "plain"))$table
     #    [c("median", "0.95LCL", "0.95UCL")]
