@@ -75,3 +75,42 @@ def test_a_bad_cohort_stops_the_build_early_with_the_validation_message(tmp_path
     assert "export.csv" in result.stderr and "semicolon" in result.stderr.lower()
     assert "Traceback" not in result.stderr + result.stdout
     assert elapsed < 15, f"validation took {elapsed:.1f} s"
+
+
+def small_centre_cohort() -> pd.DataFrame:
+    """A small centre's export: 25 RRMS, 4 SPMS, 1 PPMS, no deaths, follow-up cut at 6 years,
+    a single worsening among the progressive patients."""
+    from hsct_ms import synthetic
+
+    pool = synthetic.resampled_cohort(400, seed=5, id_prefix="SC")
+    alive = pool[pool["died"] == 0]
+    frame = pd.concat([alive[alive["subtype"] == "RRMS"].head(25), alive[alive["subtype"] == "SPMS"].head(4),
+                       alive[alive["subtype"] == "PPMS"].head(1)], ignore_index=True)
+    frame["followup_years"] = frame["followup_years"].clip(upper=6.0)
+    frame["dwfs_years"] = frame[["dwfs_years", "followup_years"]].min(axis=1)
+    progressive = frame["subtype"] != "RRMS"
+    frame.loc[progressive, "worsening"] = 0
+    first = frame.index[progressive][0]
+    frame.loc[first, ["dwfs_years", "followup_years", "worsening"]] = [2.0, 4.0, 1]
+    return frame
+
+
+def test_the_book_builds_for_a_small_centre(tmp_path):
+    # Oracle: the strict build itself (any failing cell or warning fails it). Small
+    # groups, no deaths and short follow-up must give a book, not a traceback.
+    path = tmp_path / "small_centre.csv"
+    small_centre_cohort().to_csv(path, index=False)
+    assert book.build_book(cohort_path=path, output_root=tmp_path / "out", quiet=True) == 0
+    cohort_page = (tmp_path / "out" / "_build" / "html" / "chapters" / "cohort.html").read_text()
+    assert "&lt;5" in cohort_page
+
+
+def test_a_cohort_the_analyses_cannot_use_is_refused_clearly(tmp_path):
+    # Valid by the schema, but without progressive patients: the book compares subtypes.
+    path = tmp_path / "rrms_only.csv"
+    small_centre_cohort().query("subtype == 'RRMS'").to_csv(path, index=False)
+    result = subprocess.run([sys.executable, "-m", "hsct_ms", "validate", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "no progressive (SPMS or PPMS) patients" in result.stderr
+    assert book.build_book(cohort_path=path, output_root=tmp_path / "out", quiet=True) == 2

@@ -101,7 +101,7 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     fingerprint_file = build_dir / FINGERPRINT_FILE.name
     started = time.perf_counter()
     try:
-        cohort.read_cohort(cohort_path)
+        cohort.load_cohort(cohort_path)  # the schema, then what the analyses need
     except cohort.CohortValidationError as error:
         print(f"make book: the cohort file is not valid, nothing was built.\n{error}", file=sys.stderr)
         return 2

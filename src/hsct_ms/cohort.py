@@ -880,10 +880,36 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def analysis_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """What stops the book from analysing a valid file.
+
+    The book compares relapsing-remitting with progressive MS (SPMS + PPMS): it needs
+    patients in both groups, and at least one worsening in each for the log-rank
+    test and the Cox model. A file can follow the schema and still fail this.
+    """
+    problems = []
+    groups = {"relapsing-remitting (RRMS)": frame["subtype"] == "RRMS",
+              "progressive (SPMS or PPMS)": frame["subtype"].isin(["SPMS", "PPMS"])}
+    for label, members in groups.items():
+        if not members.any():
+            problems.append(Problem(file, "subtype", (), (),
+                                    f"no {label} patients; the book compares RRMS with progressive MS "
+                                    "and needs patients in both groups"))
+        elif not (frame.loc[members, "worsening"] == 1).any():
+            problems.append(Problem(file, "worsening", (), (),
+                                    f"no worsening (worsening = 1) among the {label} patients; the "
+                                    "log-rank test and the Cox model need at least one in each group"))
+    return problems
+
+
 def _load(path) -> tuple[pd.DataFrame, CohortInfo]:
     resolved = resolve_cohort_path(path)
     # Messages name the file as the user gave it.
-    frame, data = _read(resolved, shown=str(path) if path is not None else str(resolved))
+    shown = str(path) if path is not None else str(resolved)
+    frame, data = _read(resolved, shown=shown)
+    problems = analysis_problems(frame, Path(shown).name)
+    if problems:
+        raise CohortValidationError(shown, problems)
     digest = _sha256(data)
     shipped = paths.SHIPPED_COHORT
     is_shipped = False

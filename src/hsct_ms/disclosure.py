@@ -34,7 +34,9 @@ def threshold_for(is_shipped: bool) -> int:
 
 
 def is_small(count, threshold: int) -> bool:
-    """True for a count that must not be shown: 1 to ``threshold - 1``."""
+    """True for a count that must not be shown: 1 to ``threshold - 1`` (a missing count is not small)."""
+    if pd.isna(count):
+        return False
     return threshold > 0 and 0 < count < threshold
 
 
