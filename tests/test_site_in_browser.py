@@ -93,6 +93,13 @@ def open_watched_page(context, allow_file: bool = False):
         if message.type == "error" and not is_theme_mode_notice(message)
         else None,
     )
+    # Vega warns when the bundled runtime is not the one the specs were compiled for.
+    page.on(
+        "console",
+        lambda message: record.console_errors.append(f"version mismatch: {message.text}")
+        if message.type == "warning" and "compiled spec uses Vega" in message.text
+        else None,
+    )
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
     return page, record
 
