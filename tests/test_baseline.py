@@ -181,3 +181,4 @@ def test_small_bins_are_blanked_for_a_users_cohort(shipped, count):
     assert protected.loc[small, "patients"].isna().all()
     assert (protected.loc[small, "patients_label"] == "<5").all()
     assert (protected.loc[~small, "patients"] == plain.loc[~small, "patients"]).all()
+

@@ -45,6 +45,16 @@ def show_count(count, threshold: int) -> str:
     return f"<{threshold}" if is_small(count, threshold) else f"{int(count)}"
 
 
+def cut_where_few_at_risk(steps: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Kaplan-Meier steps (``time``, ``at_risk``, ...) up to, not including, the first
+    step with fewer than ``threshold`` patients at risk: a drop taken by one of a
+    handful of patients could single that patient out. Unchanged for threshold 0."""
+    too_few = steps["at_risk"] < threshold
+    if threshold <= 0 or not too_few.any():
+        return steps
+    return steps[steps["time"] < steps["time"][too_few].min()]
+
+
 def count_labels(counts: pd.Series, threshold: int) -> pd.Series:
     """:func:`show_count` over a column of counts."""
     return counts.map(lambda n: show_count(n, threshold))

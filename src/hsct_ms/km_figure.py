@@ -104,12 +104,9 @@ def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_ye
         t, e = _curve_data(frame, duration_col, event_col)
         curve = survival.km_steps(t, e, level=level).assign(group=label)
         marks = censoring_marks(t, e).assign(group=label)
-        if min_count:
-            # A step taken by fewer than min_count patients could single one out.
-            too_few = curve["at_risk"] < min_count
-            end = curve["time"][too_few].min() if too_few.any() else np.inf
-            curve = curve[curve["time"] < end]
-            marks = marks[marks["time"] < end]
+        curve = disclosure.cut_where_few_at_risk(curve, min_count)
+        if min_count:  # no censoring tick beyond the end of the shown curve
+            marks = marks[marks["time"] <= curve["time"].max()]
         # Chart data are published with the page: keep only what the chart shows,
         # counts as their (possibly suppressed) labels.
         steps.append(curve.assign(at_risk_label=disclosure.count_labels(curve["at_risk"], min_count))[

@@ -193,10 +193,7 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], comparator: floa
     groups = list(frames)
     def curve(frame):
         steps = survival.km_steps(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int))
-        if min_count:
-            too_few = steps["at_risk"] < min_count
-            steps = steps[steps["time"] < (steps["time"][too_few].min() if too_few.any() else np.inf)]
-        return steps[["time", "survival"]]
+        return disclosure.cut_where_few_at_risk(steps, min_count)[["time", "survival"]]
 
     steps = pd.concat([curve(f).assign(group=label) for label, f in frames.items()], ignore_index=True)
     at_year = pd.DataFrame({
