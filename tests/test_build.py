@@ -88,3 +88,10 @@ def test_the_built_site_has_every_page_of_the_toc():
     # make test builds the book first (Makefile: test depends on book).
     assert book.missing_pages() == []
     assert "chapters/data" in book.toc_pages()
+
+
+def test_fingerprint_changes_with_the_small_count_threshold(monkeypatch):
+    monkeypatch.delenv("HSCT_MS_MIN_COUNT", raising=False)
+    default = book.inputs_fingerprint(SHIPPED_COHORT)
+    monkeypatch.setenv("HSCT_MS_MIN_COUNT", "10")
+    assert book.inputs_fingerprint(SHIPPED_COHORT) != default

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from hsct_ms import cohort
+from hsct_ms import cohort, disclosure
 from hsct_ms.paths import BUILD_DIR, REPO_ROOT, SITE_DIR
 
 FINGERPRINT_FILE = BUILD_DIR / ".inputs.sha256"
@@ -47,7 +47,8 @@ def toc_pages(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
 
 
 def inputs_fingerprint(cohort_path: Path) -> str:
-    """SHA-256 over every input of the build, the cohort file's path and bytes included."""
+    """SHA-256 over every input of the build: files, the cohort file's path and bytes,
+    and the small-count threshold."""
     digest = hashlib.sha256()
     files = [REPO_ROOT / name for name in INPUT_FILES]
     for folder in INPUT_DIRS:
@@ -60,6 +61,8 @@ def inputs_fingerprint(cohort_path: Path) -> str:
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     digest.update(str(cohort_path).encode())
     digest.update(cohort_path.read_bytes())
+    # The small-count threshold changes what a page shows of a user's cohort.
+    digest.update(os.environ.get(disclosure.ENV_VARIABLE, "").encode())
     return digest.hexdigest()
 
 
