@@ -134,24 +134,26 @@ MODELS = {
 }
 
 
-def cox_models(patients: pd.DataFrame, duration_col: str = "dwfs_years",
-               event_col: str = "worsening") -> pd.DataFrame:
-    """Cox models of :data:`MODELS`, stacked: ``model, covariate`` + :func:`hsct_ms.survival.cox_model` columns."""
+def _for_each_model(analysis, patients: pd.DataFrame, duration_col: str, event_col: str) -> pd.DataFrame:
+    """``analysis(frame, duration, event, covariates)`` for each model of :data:`MODELS`,
+    stacked with ``model`` and ``covariate`` first."""
     frame = model_frame(patients)
-    parts = [survival.cox_model(frame, duration_col, event_col, covariates).reset_index().assign(model=name)
+    parts = [analysis(frame, duration_col, event_col, covariates).reset_index().assign(model=name)
              for name, covariates in MODELS.items()]
     out = pd.concat(parts, ignore_index=True)
     return out[["model", "covariate", *[c for c in out.columns if c not in ("model", "covariate")]]]
 
 
+def cox_models(patients: pd.DataFrame, duration_col: str = "dwfs_years",
+               event_col: str = "worsening") -> pd.DataFrame:
+    """Cox models of :data:`MODELS`, stacked: ``model, covariate`` + :func:`hsct_ms.survival.cox_model` columns."""
+    return _for_each_model(survival.cox_model, patients, duration_col, event_col)
+
+
 def ph_tests(patients: pd.DataFrame, duration_col: str = "dwfs_years",
              event_col: str = "worsening") -> pd.DataFrame:
     """Score tests of proportional hazards (R ``cox.zph``, KM time scale) for each model of :data:`MODELS`."""
-    frame = model_frame(patients)
-    parts = [survival.cox_ph_test(frame, duration_col, event_col, covariates).reset_index().assign(model=name)
-             for name, covariates in MODELS.items()]
-    out = pd.concat(parts, ignore_index=True)
-    return out[["model", "covariate", "chi2", "df", "p"]]
+    return _for_each_model(survival.cox_ph_test, patients, duration_col, event_col)
 
 
 def restricted_means(frames: Mapping[str, pd.DataFrame], tau: float = 10.0,
