@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # Stamp written after a successful install: its timestamp says the venv is current.
 VENV_STAMP := $(VENV)/.requirements-installed
 
-.PHONY: book test notebooks cohort ensemble bench lock lab clean venv
+.PHONY: book test test-fast notebooks cohort ensemble bench lock lab clean venv
 
 venv: $(VENV_STAMP)
 
@@ -25,6 +25,10 @@ book: $(VENV_STAMP)
 ## Run every test: unit tests, strict nbval on notebooks/, the built site in Chromium.
 test: book
 	$(BIN)/python -m pytest
+
+## Unit tests only (tests/unit/, mirroring src/hsct_ms/): no book build, no R, no browser.
+test-fast: $(VENV_STAMP)
+	$(BIN)/python -m pytest tests/unit -q
 
 ## Execute chapters/*.md on the shipped cohort into notebooks/*.ipynb (the verified record).
 notebooks: $(VENV_STAMP)

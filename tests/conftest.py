@@ -1,5 +1,10 @@
 """Shared fixtures: the built sites (the shipped cohort's, from `make book`, and one built
-here on a canary user cohort), each served on loopback, and one Debian Chromium."""
+here on a canary user cohort), each served on loopback, and one Debian Chromium.
+
+Tests are marked by the folder they live in (see ``markers`` in pyproject.toml):
+``tests/unit/`` mirrors ``src/hsct_ms/``; ``tests/r_oracle/`` runs R; ``tests/book/``
+builds the book; ``tests/notebooks/`` and ``notebooks/*.ipynb`` check the committed
+record; ``tests/browser/`` drives Chromium."""
 
 import functools
 import http.server
@@ -9,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from hsct_ms import book, synthetic
+from hsct_ms.build import book
+from hsct_ms.reconstruction import synthetic
 from hsct_ms.paths import SITE_DIR
 
 # A user cohort whose ids and decimals appear nowhere else: any of them found in a
@@ -25,6 +31,25 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+
+TESTS_DIR = Path(__file__).parent
+FOLDER_MARKERS = {"unit": "unit", "r_oracle": "r_oracle", "book": "book",
+                  "notebooks": "notebooks", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.suffix == ".ipynb":
+            item.add_marker("notebooks")
+            continue
+        try:
+            folder = path.relative_to(TESTS_DIR).parts[0]
+        except ValueError:
+            continue
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

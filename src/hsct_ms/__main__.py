@@ -1,61 +1,7 @@
-"""Command line: ``python -m hsct_ms COMMAND``.
-
-Commands:
-  book             build the website (make book)
-  notebooks        execute the chapters into notebooks/ (make notebooks)
-  reconstruct      regenerate data/cohort.csv (make cohort)
-  ensemble         regenerate data/ensemble.csv, alternative reconstructions (make ensemble)
-  validate PATH    check a cohort file against the schema
-  bench            time the book on 210 and 100,000 patients (make bench)
-"""
-
-from __future__ import annotations
+"""``python -m hsct_ms``: the command line (see :mod:`hsct_ms.build.cli`)."""
 
 import sys
 
+from hsct_ms.build.cli import main
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0 if argv else 2
-    command, rest = argv[0], argv[1:]
-    if command == "validate":
-        from hsct_ms.cohort import validate_command
-
-        if len(rest) != 1:
-            print("usage: python -m hsct_ms validate PATH", file=sys.stderr)
-            return 2
-        return validate_command(rest[0])
-    if command == "book":
-        from hsct_ms.book import build_book
-
-        return build_book(force="--force" in rest)
-    if command == "notebooks":
-        from hsct_ms.notebooks import write_notebooks
-
-        write_notebooks()
-        return 0
-    if command == "reconstruct":
-        from hsct_ms.reconstruction import write_shipped_cohort
-
-        path = write_shipped_cohort()
-        print(f"wrote {path}")
-        return 0
-    if command == "bench":
-        from hsct_ms.bench import main as bench
-
-        return bench()
-    if command == "ensemble":
-        from hsct_ms.ensemble import write_ensemble
-
-        path, frame = write_ensemble()
-        counts = frame["status"].value_counts().to_dict()
-        print(f"wrote {path}: {counts}")
-        return 0
-    print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Building the book: the Sphinx extension, the build and notebook drivers, the benchmark, and the command line."""

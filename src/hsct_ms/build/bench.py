@@ -1,0 +1,92 @@
+"""``make bench``: what the book costs on the shipped cohort and at registry scale.
+
+Builds the whole book twice from clean, side by side in one run: on the shipped
+210-patient cohort and on a 100,000-patient cohort resampled from it
+(:func:`hsct_ms.reconstruction.synthetic.resampled_cohort`). For each it measures the clean build,
+a rebuild with nothing changed, each chapter's execution time, the site's size and
+its largest page, then checks the cost is flat: clean build at most 1.5 times and
+site at most 1.1 times those of the small build. A benchmark, not a test: timings
+depend on the machine, so the figures are printed, not asserted in `make test`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from hsct_ms.build import book
+from hsct_ms.inputs import cohort
+from hsct_ms.reconstruction import synthetic
+from hsct_ms.paths import SHIPPED_COHORT
+
+LARGE_N = 100_000
+MAX_TIME_RATIO = 1.5
+MAX_SIZE_RATIO = 1.1
+
+
+def site_size(site: Path) -> tuple[int, str, int]:
+    """Total bytes of the site, and its largest HTML page with that page's bytes."""
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    return sum(p.stat().st_size for p in files), str(largest.relative_to(site)), largest.stat().st_size
+
+
+def measure(label: str, cohort_path: Path, output_root: Path) -> dict:
+    started = time.perf_counter()
+    if book.build_book(force=True, cohort_path=cohort_path, output_root=output_root, quiet=True) != 0:
+        raise SystemExit(f"bench: the build on {label} failed")
+    clean = time.perf_counter() - started
+    started = time.perf_counter()
+    book.build_book(cohort_path=cohort_path, output_root=output_root, quiet=True)
+    rebuild = time.perf_counter() - started
+    build_dir = output_root / "_build"
+    total, largest, largest_bytes = site_size(build_dir / "html")
+    return {
+        "label": label, "clean_s": clean, "rebuild_s": rebuild, "site_bytes": total,
+        "largest_page": largest, "largest_page_bytes": largest_bytes,
+        "execution_s": json.loads((build_dir / "execution-times.json").read_text()),
+    }
+
+
+def report(small: dict, large: dict) -> tuple[str, bool]:
+    lines = [f"{'':34}{small['label']:>18}{large['label']:>18}"]
+
+    def row(name, a, b):
+        lines.append(f"{name:34}{a:>18}{b:>18}")
+
+    row("clean build (s)", f"{small['clean_s']:.1f}", f"{large['clean_s']:.1f}")
+    row("rebuild, nothing changed (s)", f"{small['rebuild_s']:.2f}", f"{large['rebuild_s']:.2f}")
+    for chapter in small["execution_s"]:
+        row(f"  execute {chapter} (s)", f"{small['execution_s'][chapter]:.1f}",
+            f"{large['execution_s'].get(chapter, float('nan')):.1f}")
+    row("site size (MB)", f"{small['site_bytes'] / 1e6:.2f}", f"{large['site_bytes'] / 1e6:.2f}")
+    row("largest page (kB)", f"{small['largest_page_bytes'] / 1e3:.0f}", f"{large['largest_page_bytes'] / 1e3:.0f}")
+    row("  which", small["largest_page"].removeprefix("chapters/"), large["largest_page"].removeprefix("chapters/"))
+    time_ratio = large["clean_s"] / small["clean_s"]
+    size_ratio = large["site_bytes"] / small["site_bytes"]
+    flat = time_ratio <= MAX_TIME_RATIO and size_ratio <= MAX_SIZE_RATIO
+    lines.append(f"clean build ratio {time_ratio:.2f} (limit {MAX_TIME_RATIO}), "
+                 f"site size ratio {size_ratio:.3f} (limit {MAX_SIZE_RATIO}): "
+                 + ("flat" if flat else "NOT FLAT"))
+    return "\n".join(lines), flat
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="hsct-bench-") as work:
+        work = Path(work)
+        large_cohort = work / f"cohort_{LARGE_N}.csv"
+        synthetic.write_cohort(synthetic.resampled_cohort(LARGE_N, seed=2024), large_cohort)
+        print(f"bench: building on {SHIPPED_COHORT.name} and on {LARGE_N:,} resampled patients...", flush=True)
+        small = measure(f"{cohort.read_cohort(SHIPPED_COHORT).shape[0]} patients", SHIPPED_COHORT, work / "small")
+        large = measure(f"{LARGE_N:,} patients", large_cohort, work / "large")
+    text, flat = report(small, large)
+    print(text)
+    return 0 if flat else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Build the book: validate the cohort, build strictly, guard the output.
+
+``make book`` calls :func:`build_book`. A build runs only when an input changed:
+the chapters, the package, the data, the configuration or the cohort file named
+by ``COHORT_CSV``. Each build is a clean one that executes every chapter, so a
+change to ``src/`` or ``data/`` can never leave stale results on a page (an
+execution cache keyed on a notebook's code cells would).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from hsct_ms.inputs import cohort
+from hsct_ms.display import disclosure
+from hsct_ms.paths import BUILD_DIR, REPO_ROOT, SITE_DIR
+
+FINGERPRINT_FILE = BUILD_DIR / ".inputs.sha256"
+INPUT_FILES = ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml"]
+INPUT_DIRS = ["chapters", "src", "data"]
+
+
+def toc_pages(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
+    """Document names (no suffix) of every page in ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load(toc_path.read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(str(Path(entry["file"]).with_suffix("")))
+            walk(entry.get("sections"))
+            for part in entry.get("parts", []):
+                walk(part.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return pages
+
+
+def inputs_fingerprint(cohort_path: Path) -> str:
+    """SHA-256 over every input of the build: files, the cohort file's path and bytes,
+    and the small-count threshold."""
+    digest = hashlib.sha256()
+    files = [REPO_ROOT / name for name in INPUT_FILES]
+    for folder in INPUT_DIRS:
+        files += [
+            p for p in (REPO_ROOT / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
+        ]
+    for path in sorted(set(files)):
+        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    digest.update(str(cohort_path).encode())
+    digest.update(cohort_path.read_bytes())
+    # The small-count threshold changes what a page shows of a user's cohort.
+    digest.update(os.environ.get(disclosure.ENV_VARIABLE, "").encode())
+    return digest.hexdigest()
+
+
+def missing_pages(site_dir: Path = SITE_DIR) -> list[str]:
+    """Pages named in the table of contents that the site lacks (or has empty)."""
+    expected = [site_dir / f"{page}.html" for page in toc_pages()] + [site_dir / "index.html"]
+    return [str(html) for html in expected if not html.exists() or html.stat().st_size == 0]
+
+
+def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, output_root: Path | None = None):
+    """Run a strict, clean ``jupyter-book build`` of ``root``: every warning is an error
+    (-W), every cross-reference must resolve (-n), and all problems are listed (--keep-going).
+
+    The site goes to ``<output_root>/_build/html`` (``output_root`` defaults to ``root``).
+    Returns the exit code, or the CompletedProcess when ``capture`` is true.
+    """
+    env = dict(os.environ, COHORT_CSV=str(cohort_path))
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [str(jupyter_book), "build", str(root), "--all", "-W", "-n", "--keep-going"]
+    if output_root is not None:
+        command += ["--path-output", str(output_root)]
+    print("$ " + " ".join(command), flush=True)
+    result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=capture)
+    return result if capture else result.returncode
+
+
+def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT,
+               quiet: bool = False) -> int:
+    """Build ``<output_root>/_build/html`` on a cohort file; return a process exit code.
+
+    ``cohort_path`` defaults to ``COHORT_CSV``, else the shipped cohort. The file is
+    validated first: a bad file stops the build within seconds, before any chapter runs.
+    A failed build leaves no site behind, so nothing half-built can be published.
+    With ``quiet``, Jupyter Book's log is printed only when the build fails.
+    """
+    cohort_path = cohort.resolve_cohort_path(cohort_path)
+    build_dir = Path(output_root) / "_build"
+    site_dir = build_dir / "html"
+    fingerprint_file = build_dir / FINGERPRINT_FILE.name
+    started = time.perf_counter()
+    try:
+        cohort.load_cohort(cohort_path)  # the schema, then what the analyses need
+    except cohort.CohortValidationError as error:
+        print(f"make book: the cohort file is not valid, nothing was built.\n{error}", file=sys.stderr)
+        return 2
+
+    fingerprint = inputs_fingerprint(cohort_path)
+    if (
+        not force
+        and fingerprint_file.exists()
+        and fingerprint_file.read_text().strip() == fingerprint
+        and not missing_pages(site_dir)
+    ):
+        print(f"make book: {site_dir} is up to date for {cohort_path}")
+        return 0
+
+    fingerprint_file.unlink(missing_ok=True)
+    for stale in (site_dir, build_dir / "jupyter_execute", build_dir / ".doctrees"):
+        shutil.rmtree(stale, ignore_errors=True)
+    print(f"make book: building on {cohort_path}", flush=True)
+    result = run_jupyter_book(REPO_ROOT, cohort_path, capture=quiet,
+                              output_root=None if Path(output_root) == REPO_ROOT else Path(output_root))
+    returncode = result.returncode if quiet else result
+    if quiet and returncode != 0:
+        print(result.stdout + result.stderr, file=sys.stderr)
+    missing = missing_pages(site_dir) if returncode == 0 else []
+    if returncode != 0 or missing:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        reason = ("these pages are missing:\n  " + "\n  ".join(missing)) if missing else "see the errors above"
+        print(f"make book: the build failed ({reason}); no site was kept.", file=sys.stderr)
+        return returncode or 1
+    fingerprint_file.write_text(fingerprint + "\n")
+    print(f"make book: built {len(toc_pages())} pages in {time.perf_counter() - started:.1f} s into {site_dir}")
+    return 0

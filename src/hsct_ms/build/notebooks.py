@@ -1,0 +1,70 @@
+"""Execute the Markdown chapters into the committed notebooks of ``notebooks/``.
+
+The notebooks are the verified record of the book's results on the shipped
+cohort: ``make test`` re-executes them with strict nbval and compares every
+output. They are always made from the shipped cohort, whatever ``COHORT_CSV`` says.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+from hsct_ms.build.book import toc_pages
+from hsct_ms.paths import NOTEBOOKS_DIR, REPO_ROOT
+
+# Metadata that depends on the machine or the moment, not on the results.
+VOLATILE_CELL_METADATA = ("execution", "ExecuteTime")
+
+
+def chapter_sources() -> list[Path]:
+    """The Markdown sources of the pages that are notebooks (they declare a kernel),
+    in table-of-contents order. Plain pages, such as the references, have no outputs."""
+    sources = [REPO_ROOT / f"{page}.md" for page in toc_pages()]
+    return [path for path in sources if "kernelspec" in jupytext.read(path).metadata]
+
+
+def notebook_path(chapter: Path) -> Path:
+    return NOTEBOOKS_DIR / f"{chapter.stem}.ipynb"
+
+
+def execute_chapter(chapter: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Execute one chapter as a notebook, with the chapter's folder as working directory."""
+    notebook = jupytext.read(chapter)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(chapter.parent)}},
+    )
+    client.execute()
+    for cell in notebook.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    notebook.metadata.pop("widgets", None)
+    return notebook
+
+
+def write_notebooks() -> list[Path]:
+    """Execute every chapter on the shipped cohort and write ``notebooks/*.ipynb``."""
+    os.environ.pop("COHORT_CSV", None)
+    NOTEBOOKS_DIR.mkdir(exist_ok=True)
+    written = []
+    for chapter in chapter_sources():
+        target = notebook_path(chapter)
+        print(f"executing {chapter.relative_to(REPO_ROOT)} -> {target.relative_to(REPO_ROOT)}", flush=True)
+        notebook = execute_chapter(chapter)
+        nbformat.write(notebook, target)
+        # Keep the pair exact, as jupytext's own sync would: JupyterLab refuses to open
+        # a notebook whose Markdown twin differs (here only in layout, e.g. key order).
+        canonical = jupytext.writes(nbformat.read(target, as_version=4), fmt="md:myst")
+        if canonical != chapter.read_text():
+            chapter.write_text(canonical)
+            print(f"  rewrote {chapter.relative_to(REPO_ROOT)} in jupytext's layout", flush=True)
+        written.append(target)
+    return written

@@ -1,0 +1,1 @@
+"""What a reader sees: charts, tables, number formatting, and what may be disclosed about a real cohort."""

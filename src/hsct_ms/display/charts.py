@@ -1,0 +1,65 @@
+"""Altair charts that draw offline, in the built book and in JupyterLab.
+
+A chapter builds an Altair chart with the functions here and shows it with
+:func:`figure`. The output carries two representations:
+
+- the Vega-Lite spec (mime type ``application/vnd.vegalite.v5+json``), drawn by
+  JupyterLab's built-in renderer and, in the book, by
+  :class:`hsct_ms.build.sphinx_ext.VegaLiteOffline` with the Vega bundle shipped in
+  ``_static/`` (no CDN);
+- a ``text/plain`` alt text, which nbval compares along with the spec.
+
+Chart data must be aggregates (Kaplan-Meier steps, counts per bin): a Vega-Lite
+spec embeds its data in the page, so a chart of patient rows would publish them.
+:func:`figure` refuses a chart with more than :data:`MAX_CHART_ROWS` data rows.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from hsct_ms.display.stored import stored
+
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+# "v5.20.1" -> "5.20": the Vega-Lite release the bundle must carry to draw these specs.
+VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+MAX_CHART_ROWS = 2000
+
+GROUP_COLOURS = {
+    "RRMS": "#1b6ca8",
+    "Progressive": "#c0392b",
+    "SPMS": "#d35400",
+    "PPMS": "#8e44ad",
+    "All": "#444444",
+}
+
+
+class Figure:
+    """A chart with its alt text, displayed as Vega-Lite plus a text fallback."""
+
+    def __init__(self, chart: alt.TopLevelMixin, alt_text: str):
+        if not alt_text or not alt_text.strip():
+            raise ValueError("every figure needs alt text")
+        self.alt_text = " ".join(alt_text.split())
+        # Data values at a fixed precision: the spec is part of the committed record.
+        self.spec = stored(chart.properties(description=self.alt_text).to_dict())
+        rows = sum(len(values) for values in self.spec.get("datasets", {}).values())
+        if rows > MAX_CHART_ROWS:
+            raise ValueError(
+                f"chart data has {rows} rows (limit {MAX_CHART_ROWS}): aggregate before charting; "
+                "chart data are published in the page"
+            )
+        self.data_rows = rows
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {VEGALITE_MIME: self.spec, "text/plain": f"Figure: {self.alt_text}"}
+
+
+def figure(chart: alt.TopLevelMixin, alt_text: str) -> Figure:
+    """Wrap a chart for display; ``alt_text`` describes what it shows to a reader who cannot see it."""
+    return Figure(chart, alt_text)
+
+
+def group_colour_scale(groups) -> alt.Scale:
+    groups = list(groups)
+    return alt.Scale(domain=groups, range=[GROUP_COLOURS.get(g, "#777777") for g in groups])

@@ -1,0 +1,1 @@
+"""The reconstructed cohort: its deterministic method, its ensemble of alternatives, and synthetic cohorts for tests and benchmarks."""

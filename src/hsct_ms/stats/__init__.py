@@ -1,0 +1,1 @@
+"""Statistics on plain arrays and frames (numpy, scipy, lifelines). No charts, no page text."""

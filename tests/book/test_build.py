@@ -1,0 +1,97 @@
+"""The build fails loudly: a failing cell, a dangling reference or a Sphinx warning
+stops it, and the error says where. Oracle: a minimal book made in a temporary folder
+with the project's own _config.yml, built the way `make book` builds.
+"""
+
+import shutil
+import textwrap
+
+import pytest
+
+from hsct_ms.build import book
+from hsct_ms.paths import REPO_ROOT, SHIPPED_COHORT
+
+HEADER = textwrap.dedent("""\
+    ---
+    jupytext:
+      text_representation:
+        format_name: myst
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+
+    (page)=
+    # A page
+
+    """)
+
+
+def mini_book(tmp_path, body):
+    shutil.copy(REPO_ROOT / "_config.yml", tmp_path / "_config.yml")
+    shutil.copy(REPO_ROOT / "references.bib", tmp_path / "references.bib")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    (tmp_path / "page.md").write_text(HEADER + textwrap.dedent(body))
+    return book.run_jupyter_book(tmp_path, SHIPPED_COHORT, capture=True)
+
+
+def test_a_cell_that_raises_fails_the_build(tmp_path):
+    result = mini_book(tmp_path, """\
+        ```{code-cell} ipython3
+        1 / 0
+        ```
+        """)
+    assert result.returncode != 0
+    assert "ZeroDivisionError" in result.stdout + result.stderr
+    assert "page" in result.stdout + result.stderr
+
+
+def test_a_dangling_reference_fails_the_build(tmp_path):
+    result = mini_book(tmp_path, "See {ref}`no-such-label`.\n")
+    assert result.returncode != 0
+    assert "no-such-label" in result.stdout + result.stderr
+
+
+def test_output_on_stderr_fails_the_build(tmp_path):
+    result = mini_book(tmp_path, """\
+        ```{code-cell} ipython3
+        import warnings
+        warnings.warn("a result that should not be published silently")
+        ```
+        """)
+    assert result.returncode != 0
+
+
+def test_a_cell_tagged_raises_exception_is_allowed(tmp_path):
+    # The control for the tests above: the same strict build passes when the
+    # failure is declared.
+    result = mini_book(tmp_path, """\
+        ```{code-cell} ipython3
+        :tags: [raises-exception]
+        1 / 0
+        ```
+        """)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_fingerprint_changes_with_the_cohort_file(tmp_path):
+    copy = tmp_path / "cohort.csv"
+    copy.write_bytes(SHIPPED_COHORT.read_bytes())
+    same_bytes = book.inputs_fingerprint(copy)
+    copy.write_bytes(SHIPPED_COHORT.read_bytes().replace(b"REC001", b"REC999"))
+    assert book.inputs_fingerprint(copy) != same_bytes
+    assert book.inputs_fingerprint(SHIPPED_COHORT) == book.inputs_fingerprint(SHIPPED_COHORT)
+
+
+def test_the_built_site_has_every_page_of_the_toc():
+    # make test builds the book first (Makefile: test depends on book).
+    assert book.missing_pages() == []
+    assert "chapters/data" in book.toc_pages()
+
+
+def test_fingerprint_changes_with_the_small_count_threshold(monkeypatch):
+    monkeypatch.delenv("HSCT_MS_MIN_COUNT", raising=False)
+    default = book.inputs_fingerprint(SHIPPED_COHORT)
+    monkeypatch.setenv("HSCT_MS_MIN_COUNT", "10")
+    assert book.inputs_fingerprint(SHIPPED_COHORT) != default

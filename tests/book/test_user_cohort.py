@@ -1,0 +1,116 @@
+"""The book on a user's own cohort: validation first, nothing patient-level published,
+"compares with" rather than "reproduces", small counts suppressed.
+
+Oracle: the canary cohort of tests/conftest.py (ids and decimals that occur nowhere
+else), built as `COHORT_CSV=... make book` builds, and its own CSV text.
+"""
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pandas as pd
+
+from conftest import CANARY_ID_PREFIX
+from hsct_ms.build import book
+from hsct_ms.paths import REPO_ROOT
+
+
+def site_text(site):
+    """Every file of the site as text: pages, search index, notebooks, sources, data."""
+    return {path: path.read_text(errors="ignore") for path in site.rglob("*") if path.is_file()}
+
+
+def test_no_patient_level_value_reaches_the_site(canary_site, canary_cohort):
+    raw = pd.read_csv(canary_cohort, dtype=str)
+    # Distinctive strings only: shorter ones (e.g. "6.5") occur in any web page.
+    needles = set(raw["patient_id"])
+    for column in ("followup_years", "dwfs_years", "age"):
+        needles |= {value for value in raw[column] if len(value) >= 7}
+    assert len(needles) > 500, "the canary must carry distinctive values, or this test proves nothing"
+    leaks = [f"{path.relative_to(canary_site)}: {needle}"
+             for path, text in site_text(canary_site).items() for needle in needles if needle in text]
+    assert not leaks, "patient-level values in the site:\n" + "\n".join(leaks[:20])
+    assert not any(CANARY_ID_PREFIX in text for text in site_text(canary_site).values())
+
+
+def test_landing_page_names_the_cohort_file(canary_site, canary_cohort):
+    page = (canary_site / "chapters" / "index.html").read_text()
+    assert canary_cohort.name in page
+    assert hashlib.sha256(canary_cohort.read_bytes()).hexdigest() in page
+    assert "supplied by the user" in page
+    assert ">200<" in page or " 200 " in page
+
+
+def test_pages_compare_rather_than_reproduce(canary_site):
+    # On a user's cohort the published values are a reference, not a target.
+    for name in book.toc_pages():
+        html = (canary_site / f"{name}.html").read_text()
+        # Prose only: the code shown in code cells names both wordings.
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<pre>.*?</pre>", " ", html, flags=re.S))
+        assert not re.search(r"\breproduc(es|ed)\b", text), f"{name}.html says 'reproduces' on a user cohort"
+
+
+def test_small_counts_are_suppressed(canary_site, canary_cohort):
+    raw = pd.read_csv(canary_cohort)
+    n_deaths, n_ppms = int(raw["died"].sum()), int((raw["subtype"] == "PPMS").sum())
+    assert 0 < n_deaths < 5 and 0 < n_ppms < 5, "the canary has small counts, so suppression must show"
+    cohort_page = (canary_site / "chapters" / "cohort.html").read_text()
+    assert "&lt;5" in cohort_page
+    assert "withheld" in cohort_page
+
+
+def test_a_bad_cohort_stops_the_build_early_with_the_validation_message(tmp_path):
+    bad = tmp_path / "export.csv"
+    bad.write_text("patient_id;subtype;age\nP1;RRMS;34,5\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "hsct_ms", "book"], cwd=REPO_ROOT,
+                            env={**os.environ, "COHORT_CSV": str(bad)},
+                            capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 2
+    assert "export.csv" in result.stderr and "semicolon" in result.stderr.lower()
+    assert "Traceback" not in result.stderr + result.stdout
+    assert elapsed < 15, f"validation took {elapsed:.1f} s"
+
+
+def small_centre_cohort() -> pd.DataFrame:
+    """A small centre's export: 25 RRMS, 4 SPMS, 1 PPMS, no deaths, follow-up cut at 6 years,
+    a single worsening among the progressive patients."""
+    from hsct_ms.reconstruction import synthetic
+
+    pool = synthetic.resampled_cohort(400, seed=5, id_prefix="SC")
+    alive = pool[pool["died"] == 0]
+    frame = pd.concat([alive[alive["subtype"] == "RRMS"].head(25), alive[alive["subtype"] == "SPMS"].head(4),
+                       alive[alive["subtype"] == "PPMS"].head(1)], ignore_index=True)
+    frame["followup_years"] = frame["followup_years"].clip(upper=6.0)
+    frame["dwfs_years"] = frame[["dwfs_years", "followup_years"]].min(axis=1)
+    progressive = frame["subtype"] != "RRMS"
+    frame.loc[progressive, "worsening"] = 0
+    first = frame.index[progressive][0]
+    frame.loc[first, ["dwfs_years", "followup_years", "worsening"]] = [2.0, 4.0, 1]
+    return frame
+
+
+def test_the_book_builds_for_a_small_centre(tmp_path):
+    # Oracle: the strict build itself (any failing cell or warning fails it). Small
+    # groups, no deaths and short follow-up must give a book, not a traceback.
+    path = tmp_path / "small_centre.csv"
+    small_centre_cohort().to_csv(path, index=False)
+    assert book.build_book(cohort_path=path, output_root=tmp_path / "out", quiet=True) == 0
+    cohort_page = (tmp_path / "out" / "_build" / "html" / "chapters" / "cohort.html").read_text()
+    assert "&lt;5" in cohort_page
+
+
+def test_a_cohort_the_analyses_cannot_use_is_refused_clearly(tmp_path):
+    # Valid by the schema, but without progressive patients: the book compares subtypes.
+    path = tmp_path / "rrms_only.csv"
+    small_centre_cohort().query("subtype == 'RRMS'").to_csv(path, index=False)
+    result = subprocess.run([sys.executable, "-m", "hsct_ms", "validate", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "no progressive (SPMS or PPMS) patients" in result.stderr
+    assert book.build_book(cohort_path=path, output_root=tmp_path / "out", quiet=True) == 2
