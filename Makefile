@@ -30,9 +30,10 @@ test: book
 test-fast: $(VENV_STAMP)
 	$(BIN)/python -m pytest tests/unit -q
 
-## Execute chapters/*.md on the shipped cohort into notebooks/*.ipynb (the verified record).
+## Execute chapters/*.md on the shipped cohort into notebooks/*.ipynb (the verified record);
+## CHAPTERS="outcomes limitations" runs only those.
 notebooks: $(VENV_STAMP)
-	$(BIN)/python -m hsct_ms notebooks
+	$(BIN)/python -m hsct_ms notebooks $(CHAPTERS)
 
 ## Regenerate data/cohort.csv from data/published/ (deterministic).
 cohort: $(VENV_STAMP)

@@ -2,7 +2,9 @@
 
 Commands:
   book             build the website (make book)
-  notebooks        execute the chapters into notebooks/ (make notebooks)
+  notebooks [NAME ...]
+                   execute the chapters (or only those named, e.g. outcomes) into
+                   notebooks/ (make notebooks)
   reconstruct      regenerate data/cohort.csv (make cohort)
   ensemble         regenerate data/ensemble.csv, alternative reconstructions (make ensemble)
   validate PATH    check a cohort file against the schema
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "notebooks":
         from hsct_ms.build.notebooks import write_notebooks
 
-        write_notebooks()
+        write_notebooks(rest or None)
         return 0
     if command == "reconstruct":
         from hsct_ms.reconstruction.method import write_shipped_cohort

@@ -50,12 +50,22 @@ def execute_chapter(chapter: Path, timeout: int = 600) -> nbformat.NotebookNode:
     return notebook
 
 
-def write_notebooks() -> list[Path]:
-    """Execute every chapter on the shipped cohort and write ``notebooks/*.ipynb``."""
+def write_notebooks(names: list[str] | None = None) -> list[Path]:
+    """Execute the chapters on the shipped cohort and write ``notebooks/*.ipynb``.
+
+    ``names`` (chapter file stems, e.g. ``["outcomes"]``) limits the run to those
+    chapters; by default every chapter runs.
+    """
     os.environ.pop("COHORT_CSV", None)
     NOTEBOOKS_DIR.mkdir(exist_ok=True)
     written = []
-    for chapter in chapter_sources():
+    chapters = chapter_sources()
+    unknown = sorted(set(names or ()) - {chapter.stem for chapter in chapters})
+    if unknown:
+        raise SystemExit(f"no chapter named {unknown}; chapters are {[c.stem for c in chapters]}")
+    for chapter in chapters:
+        if names and chapter.stem not in names:
+            continue
         target = notebook_path(chapter)
         print(f"executing {chapter.relative_to(REPO_ROOT)} -> {target.relative_to(REPO_ROOT)}", flush=True)
         notebook = execute_chapter(chapter)

@@ -126,7 +126,27 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
             context[key] = [asset for asset in context[key] if not _is_thebe_asset(asset)]
 
 
+def tier_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{tier}`published``` (or ``derived``, ``cohort``): the tier badge of a result.
+
+    The tiers and their names are defined once, in :data:`hsct_ms.terms.TIERS`; every page
+    marks a result with the same badge, and the badge links to the legend on the landing page.
+    """
+    from hsct_ms import terms
+
+    key = text.strip()
+    if key not in terms.TIER:
+        message = inliner.reporter.error(
+            f"unknown tier {key!r}; tiers are {sorted(terms.TIER)}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    tier = terms.TIER[key]
+    node = nodes.inline(text=tier.name, classes=["tier", f"tier-{tier.key}"])
+    node["title"] = f"Tier {tier.number}: {tier.meaning}"
+    return [node], []
+
+
 def setup(app):
+    app.add_role("tier", tier_role)
     app.add_js_file(BUNDLE_NAME, loading_method="defer")
     app.add_css_file("hsct-ms.css")
     app.connect("build-finished", _write_bundle)
