@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hsct_ms.stats import survival as sv
+from hsct_ms import stats as sv
 from hsct_ms.paths import REPO_ROOT, SHIPPED_COHORT
 
 ORACLE_SCRIPT = REPO_ROOT / "tests" / "r_oracle" / "r" / "cohort_oracle.R"

@@ -39,7 +39,7 @@ from scipy import special
 from hsct_ms.analysis import cohort as baseline
 from hsct_ms.display import disclosure
 from hsct_ms.inputs import published
-from hsct_ms.stats import survival
+from hsct_ms import stats
 from hsct_ms.analysis.outcomes import TOLERANCE
 from hsct_ms.paths import PUBLISHED_DIR
 from hsct_ms.terms import progressive_mask
@@ -86,7 +86,7 @@ def _dwfs(group: str, year: float, kind: str) -> Callable[[pd.DataFrame], float]
         frame = patients[members]
         if frame.empty:
             return float("nan")
-        surv, se = survival.km_at(frame["dwfs_years"].to_numpy(float), frame["worsening"].to_numpy(int),
+        surv, se = stats.km_at(frame["dwfs_years"].to_numpy(float), frame["worsening"].to_numpy(int),
                                   np.array([float(year)]))
         z = float(special.ndtri(0.975))
         shift = {"estimate": 0.0, "lower": -z, "upper": z}[kind]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from hsct_ms.display import disclosure
 from hsct_ms.inputs import published
-from hsct_ms.stats.survival import clopper_pearson, reverse_km_median_followup
+from hsct_ms.stats import clopper_pearson, reverse_km_median_followup
 
 __all__ = [
     "BASELINE_GROUPS",

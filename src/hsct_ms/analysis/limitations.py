@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from hsct_ms.display import disclosure
-from hsct_ms.stats import survival
+from hsct_ms import stats
 
 __all__ = [
     "inflate",
@@ -95,7 +95,7 @@ def km_with_unrecorded_events(durations, events, unrecorded_share: float, times)
     f = float(unrecorded_share)
     if not 0 <= f < 1:
         raise ValueError("the unrecorded share must be within [0, 1)")
-    table = survival.km_table(durations, events)
+    table = stats.km_table(durations, events)
     factor = 1.0 - np.minimum(1.0, table["events"].to_numpy(float) / ((1.0 - f) * table["at_risk"].to_numpy(float)))
     curve = np.cumprod(factor)
     q = np.atleast_1d(np.asarray(times, dtype=float))
@@ -115,7 +115,7 @@ def tipping_table(frames: Mapping[str, pd.DataFrame], comparator: float, year: f
     for label, frame in frames.items():
         t = frame[duration_col].to_numpy(float)
         e = frame[event_col].to_numpy(int)
-        observed = float(survival.km_at(t, e, [year])[0][0])
+        observed = float(stats.km_at(t, e, [year])[0][0])
         f = tipping_point(observed, comparator)
         rows.append({"group": label, "observed": observed, "tipping_point": f,
                      "direct_at_tipping": float(km_with_unrecorded_events(t, e, f, [year])[0])})
@@ -152,7 +152,7 @@ def censoring_bounds(durations, events, time: float) -> dict[str, float]:
     n = t.size
     d = int(((e == 1) & (t <= time)).sum())
     c = int(((e == 0) & (t < time)).sum())
-    km = float(survival.km_at(t, e, [time])[0][0])
+    km = float(stats.km_at(t, e, [time])[0][0])
     return {"km": km, "best": 1 - d / n, "worst": 1 - (d + c) / n, "n": n, "events": d, "censored_before": c}
 
 
@@ -178,7 +178,7 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], comparator: floa
                             width: int = 560, height: int = 320, min_count: int = 0):
     """Kaplan-Meier curves recomputed in the page for a share f of unrecorded worsening.
 
-    The data are the observed Kaplan-Meier steps (:func:`hsct_ms.stats.survival.km_steps`,
+    The data are the observed Kaplan-Meier steps (:func:`hsct_ms.stats.stats.km_steps`,
     aggregated by month) and the observed S at ``year``; a slider bound to the
     parameter :data:`SLIDER_PARAM` sets f, and a Vega transform draws
     ``S_obs ** (1 / (1 - f))`` (:func:`inflate`). Dashed lines keep the observed
@@ -193,14 +193,14 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], comparator: floa
 
     groups = list(frames)
     def curve(frame):
-        steps = survival.km_steps(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int))
+        steps = stats.km_steps(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int))
         return disclosure.cut_where_few_at_risk(steps, min_count)[["time", "survival"]]
 
     steps = pd.concat([curve(f).assign(group=label) for label, f in frames.items()], ignore_index=True)
     at_year = pd.DataFrame({
         "group": groups,
         "time": float(year),
-        "survival": [float(survival.km_at(f[duration_col].to_numpy(float), f[event_col].to_numpy(int), [year])[0][0])
+        "survival": [float(stats.km_at(f[duration_col].to_numpy(float), f[event_col].to_numpy(int), [year])[0][0])
                      for f in frames.values()],
     })
     share = alt.param(name=SLIDER_PARAM, value=0, bind=alt.binding_range(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from hsct_ms.inputs import published
-from hsct_ms.stats import survival
+from hsct_ms import stats
 from hsct_ms.terms import progressive_mask
 
 __all__ = [
@@ -86,7 +86,7 @@ def reproduction_table(
         frame = frames.get(label)
         if frame is None:
             continue
-        at = survival.survival_at(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int),
+        at = stats.survival_at(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int),
                                   np.asarray(years, dtype=float))
         for i, year in enumerate(years):
             for quantity, kind in _PUBLISHED_KIND.items():
@@ -106,13 +106,13 @@ def interval_comparison(frames: Mapping[str, pd.DataFrame], years=(5, 10),
                         duration_col: str = "dwfs_years", event_col: str = "worsening") -> pd.DataFrame:
     """Plain and log-log Greenwood 95% intervals at ``years``, as proportions.
 
-    Read off :func:`hsct_ms.stats.survival.km_table` (the row of the last distinct time
+    Read off :func:`hsct_ms.stats.stats.km_table` (the row of the last distinct time
     at or before each year). Columns: ``group, year, survival, lower, upper,
     lower_loglog, upper_loglog``.
     """
     rows = []
     for label, frame in frames.items():
-        table = survival.km_table(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int))
+        table = stats.km_table(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int))
         for year in years:
             idx = int(np.searchsorted(table["time"].to_numpy(), year, side="right")) - 1
             if idx < 0:
@@ -147,14 +147,14 @@ def _for_each_model(analysis, patients: pd.DataFrame, duration_col: str, event_c
 
 def cox_models(patients: pd.DataFrame, duration_col: str = "dwfs_years",
                event_col: str = "worsening") -> pd.DataFrame:
-    """Cox models of :data:`MODELS`, stacked: ``model, covariate`` + :func:`hsct_ms.stats.survival.cox_model` columns."""
-    return _for_each_model(survival.cox_model, patients, duration_col, event_col)
+    """Cox models of :data:`MODELS`, stacked: ``model, covariate`` + :func:`hsct_ms.stats.stats.cox_model` columns."""
+    return _for_each_model(stats.cox_model, patients, duration_col, event_col)
 
 
 def ph_tests(patients: pd.DataFrame, duration_col: str = "dwfs_years",
              event_col: str = "worsening") -> pd.DataFrame:
     """Score tests of proportional hazards (R ``cox.zph``, KM time scale) for each model of :data:`MODELS`."""
-    return _for_each_model(survival.cox_ph_test, patients, duration_col, event_col)
+    return _for_each_model(stats.cox_ph_test, patients, duration_col, event_col)
 
 
 def restricted_means(frames: Mapping[str, pd.DataFrame], tau: float = 10.0,
@@ -167,15 +167,15 @@ def restricted_means(frames: Mapping[str, pd.DataFrame], tau: float = 10.0,
     rows = []
     for label, frame in frames.items():
         t = frame[duration_col].to_numpy(float)
-        result = survival.restricted_mean(t, frame[event_col].to_numpy(int), tau)
+        result = stats.restricted_mean(t, frame[event_col].to_numpy(int), tau)
         rows.append({"group": label, **result, "last_followup": float(t.max())})
     return pd.DataFrame(rows)
 
 
 def logrank(patients: pd.DataFrame, duration_col: str = "dwfs_years", event_col: str = "worsening") -> dict:
-    """Log-rank test of RRMS against progressive MS (:func:`hsct_ms.stats.survival.logrank_test`).
+    """Log-rank test of RRMS against progressive MS (:func:`hsct_ms.stats.stats.logrank_test`).
 
     Groups are labelled ``"RRMS"`` and ``"Progressive"`` in ``observed`` and ``expected``.
     """
     labels = np.where(progressive_mask(patients), "Progressive", "RRMS")
-    return survival.logrank_test(patients[duration_col].to_numpy(float), patients[event_col].to_numpy(int), labels)
+    return stats.logrank_test(patients[duration_col].to_numpy(float), patients[event_col].to_numpy(int), labels)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from hsct_ms.display import disclosure
-from hsct_ms.stats import survival
+from hsct_ms import stats
 from hsct_ms.display.charts import group_colour_scale
 
 __all__ = ["LEGEND_PARAM", "AT_RISK_TIMES", "figure_data", "censoring_marks", "at_risk_rows", "km_figure"]
@@ -51,12 +51,12 @@ def censoring_marks(durations, events, time_resolution: float = MONTH) -> pd.Dat
         ``censored`` (censorings in the interval). Display only: a tick can sit up
         to one interval after the censorings it stands for.
     """
-    table = survival.km_table(durations, events)
+    table = stats.km_table(durations, events)
     censored = table[table["censored"] > 0]
     cell = np.ceil(censored["time"].to_numpy() / time_resolution - 1e-9).astype(np.int64)
     counts = pd.Series(censored["censored"].to_numpy(), index=cell).groupby(level=0).sum()
     times = np.round(counts.index.to_numpy() * float(time_resolution), 10)
-    s = survival.survival_at(durations, events, times)["survival"].to_numpy()
+    s = stats.survival_at(durations, events, times)["survival"].to_numpy()
     return pd.DataFrame({"time": times, "survival": s, "censored": counts.to_numpy().astype(np.int64)})
 
 
@@ -64,12 +64,12 @@ def at_risk_rows(frames: Mapping[str, pd.DataFrame], times: Sequence[float] = AT
                  duration_col: str = "dwfs_years") -> pd.DataFrame:
     """Numbers at risk per group and time, long form (``group, time, at_risk``).
 
-    Computed with :func:`hsct_ms.stats.survival.at_risk_table` group by group (the
+    Computed with :func:`hsct_ms.stats.stats.at_risk_table` group by group (the
     groups may overlap, e.g. "All" and "RRMS"), in the order of ``frames``.
     """
     rows = []
     for label, frame in frames.items():
-        table = survival.at_risk_table(frame[duration_col].to_numpy(float), np.full(len(frame), label), times)
+        table = stats.at_risk_table(frame[duration_col].to_numpy(float), np.full(len(frame), label), times)
         rows += [{"group": label, "time": float(t), "at_risk": int(n)} for t, n in table.loc[label].items()]
     return pd.DataFrame(rows, columns=["group", "time", "at_risk"])
 
@@ -96,14 +96,14 @@ def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_ye
     -------
     dict
         ``steps`` (``group, time, survival, lower, upper, at_risk_label`` from
-        :func:`hsct_ms.stats.survival.km_steps`), ``censoring`` (``group, time, survival,
+        :func:`hsct_ms.stats.stats.km_steps`), ``censoring`` (``group, time, survival,
         censored_label`` from :func:`censoring_marks`) and ``at_risk`` (``group, time,
         at_risk_label`` from :func:`at_risk_rows`). Only what the chart shows is kept.
     """
     steps, censoring = [], []
     for label, frame in frames.items():
         t, e = _curve_data(frame, duration_col, event_col)
-        curve = survival.km_steps(t, e, level=level).assign(group=label)
+        curve = stats.km_steps(t, e, level=level).assign(group=label)
         marks = censoring_marks(t, e).assign(group=label)
         curve = disclosure.cut_where_few_at_risk(curve, min_count)
         if min_count:  # no censoring tick beyond the end of the shown curve
@@ -164,8 +164,8 @@ def km_figure(
 
     Notes
     -----
-    Steps are month-rounded (:func:`hsct_ms.stats.survival.km_steps`): take reported
-    numbers from :func:`hsct_ms.stats.survival.survival_at`, not from the chart.
+    Steps are month-rounded (:func:`hsct_ms.stats.stats.km_steps`): take reported
+    numbers from :func:`hsct_ms.stats.stats.survival_at`, not from the chart.
     """
     data = figure_data(frames, duration_col, event_col, at_risk_times, min_count=min_count)
     groups = list(frames)

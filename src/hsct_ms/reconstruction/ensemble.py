@@ -29,7 +29,7 @@ import pandas as pd
 
 from hsct_ms.analysis import outcomes
 from hsct_ms.reconstruction import method as reconstruction
-from hsct_ms.stats import survival
+from hsct_ms import stats
 from hsct_ms.paths import DATA_DIR
 
 __all__ = [
@@ -120,7 +120,7 @@ def member_row(draw: int, settings: reconstruction.Settings) -> dict:
     for label, frame in outcomes.analysis_groups(patients).items():
         if label == "SPMS":
             continue
-        surv, _ = survival.km_at(frame["dwfs_years"].to_numpy(float), frame["worsening"].to_numpy(int),
+        surv, _ = stats.km_at(frame["dwfs_years"].to_numpy(float), frame["worsening"].to_numpy(int),
                                  np.array(RESULT_YEARS, dtype=float))
         for year, value in zip(RESULT_YEARS, surv):
             row[f"dwfs_{label.lower()}_{year}y"] = float(value)

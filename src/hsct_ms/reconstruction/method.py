@@ -43,7 +43,7 @@ from scipy import optimize, stats
 
 from hsct_ms.inputs import published
 from hsct_ms.paths import DATA_DIR, SHIPPED_COHORT
-from hsct_ms.stats.survival import km_at
+from hsct_ms.stats import km_at
 
 GROUPS = ("RRMS", "progressive")
 CALIBRATION_FILE = DATA_DIR / "reconstruction.json"

@@ -14,7 +14,7 @@ import pytest
 from hsct_ms.inputs import cohort
 from hsct_ms.analysis import limitations
 from hsct_ms.analysis import outcomes
-from hsct_ms.stats import survival
+from hsct_ms import stats
 
 
 def test_tipping_point_against_hand_computation():
@@ -65,7 +65,7 @@ def test_inflate_rejects_invalid_input():
 def test_direct_scaling_is_the_km_at_f_zero_and_close_to_the_power_model():
     durations = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13])
     events = np.array([1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0])
-    km = survival.km_at(durations, events, [10.0])[0][0]
+    km = stats.km_at(durations, events, [10.0])[0][0]
     assert limitations.km_with_unrecorded_events(durations, events, 0.0, [10.0])[0] == pytest.approx(km)
     direct = limitations.km_with_unrecorded_events(durations, events, 0.3, [10.0])[0]
     assert direct < km

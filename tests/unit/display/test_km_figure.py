@@ -1,5 +1,5 @@
 """The Kaplan-Meier figure of the outcomes chapter: deterministic spec, legend
-parameter, at-risk rows equal to survival.at_risk_table, chart data bounded by the
+parameter, at-risk rows equal to stats.at_risk_table, chart data bounded by the
 number of distinct months (oracle: hsct_ms.stats.survival, itself checked against R)."""
 
 import json
@@ -12,7 +12,7 @@ from hsct_ms.display import charts
 from hsct_ms.inputs import cohort
 from hsct_ms.display import km_figure
 from hsct_ms.analysis import outcomes
-from hsct_ms.stats import survival
+from hsct_ms import stats
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_at_risk_rows_match_at_risk_table(frames):
     rows = km_figure.at_risk_rows(frames)
     assert list(dict.fromkeys(rows["group"])) == list(frames)
     for label, frame in frames.items():
-        expected = survival.at_risk_table(frame["dwfs_years"], np.full(len(frame), label),
+        expected = stats.at_risk_table(frame["dwfs_years"], np.full(len(frame), label),
                                           km_figure.AT_RISK_TIMES).loc[label]
         got = rows[rows["group"] == label].set_index("time")["at_risk"]
         assert got.tolist() == expected.tolist()
@@ -55,7 +55,7 @@ def test_censoring_marks_count_every_censoring_once():
     assert marks["censored"].tolist() == [2, 1, 1]
     assert marks["censored"].sum() == 6 - sum(e)
     # the tick sits on the curve at its month
-    assert marks["survival"].tolist() == pytest.approx(survival.km_at(t, e, marks["time"])[0].tolist())
+    assert marks["survival"].tolist() == pytest.approx(stats.km_at(t, e, marks["time"])[0].tolist())
 
 
 def test_chart_rows_stay_bounded_for_a_hundredfold_cohort(frames):

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hsct_ms.stats import survival as sv
+from hsct_ms import stats as sv
 from hsct_ms.paths import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "r"
