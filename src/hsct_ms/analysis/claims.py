@@ -1,29 +1,30 @@
-"""The claim ledger: every quantitative claim of the press release and the abstract, checked.
+"""The claim ledger: what the press release and the abstract say, checked three ways.
 
-The claims are data (``data/published/claims.csv``, one row per claim, with the
-quoted words, the number as stated, the values.csv key of what the paper publishes
-and a short code naming the book's check). :func:`claim_ledger` computes each
-check on a cohort file and gives every claim a status:
+The claims are data (``data/published/claims.csv``): one row per claim, with the
+words quoted from the English press release or the abstract, where they were read
+(``quoted_from``), the ``values.csv`` key(s) of what the paper publishes, the number
+as stated, a code naming the book's check on a cohort file, and the kind of
+``wording`` (descriptive, a bound such as "more than half", causal, ...).
 
-- ``reproduced``: the book computes the claimed value from the cohort file and it
-  agrees within tolerance (on a user's cohort the word is ``compares with``: a
-  user's data can agree with a claim but do not reproduce it);
-- ``differs``: the book computes it and it does not agree;
-- ``reported only``: no public data can check it (EDSS change, NEDA-3, the
-  assessment schedule, external or boilerplate numbers).
+:func:`claim_ledger` gives every claim
 
-A claim is compared with the number as stated (column ``stated``: ``86``,
-``> 50``, ``1997 to 2019``) or, where the statement lost its number (a garbled
-sentence), with the paper's value (``value_key``).
+- a **number** verdict (:func:`number_verdict`, published against published): does the
+  number stated agree with what the paper publishes, to the digits stated?
+- an **inference** verdict (:func:`inference_verdict`): does the design support what
+  the words infer? Causal wording ("may prevent", "benefited", "induces") from an
+  uncontrolled retrospective cohort is not supported; "more than half" is not
+  established when the published 95% interval reaches below one half; improvement
+  needs EDSS trajectories, which no public source gives, so it cannot be checked;
+- a **cohort check** (computed from the cohort file of this build): the claimed value
+  recomputed from the patients' rows. On the shipped reconstruction agreement is by
+  construction (the reconstruction was fitted to these numbers); on a user's cohort it
+  is a comparison.
 
 Tolerances
 ----------
-Half a unit of the last digit stated (a claim of "86%" covers 85.5 to 86.5), plus
-the reconstruction's tolerance for the quantity (:data:`SLACK`): 0.5 percentage
-points for a Kaplan-Meier estimate and 1.5 for an interval bound, as in
-:data:`hsct_ms.analysis.outcomes.TOLERANCE`; 0.1 years for the follow-up mean, 0.2 for its SD
-and for the mean age, as in :func:`hsct_ms.reconstruction.target_table`. Counts,
-EDSS scores and calendar years must match exactly.
+The number verdict allows half a unit of the last digit stated (a stated "86"
+covers 85.5 to 86.5). The cohort check adds the tolerance of the published quantity,
+:func:`hsct_ms.terms.tolerance`. Counts, EDSS scores and calendar years are exact.
 """
 
 from __future__ import annotations
@@ -36,41 +37,47 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from hsct_ms import stats, terms
 from hsct_ms.analysis import cohort as baseline
 from hsct_ms.display import disclosure
-from hsct_ms.inputs import published
-from hsct_ms import stats
-from hsct_ms.analysis.outcomes import TOLERANCE
 from hsct_ms.paths import PUBLISHED_DIR
-from hsct_ms.terms import progressive_mask
 
 __all__ = [
-    "CLAIMS_CSV",
-    "CLAIM_COLUMNS",
-    "STATUSES",
-    "load_claims",
-    "check_codes",
-    "claim_ledger",
-    "status_counts",
-    "status_word",
+    "CLAIMS_CSV", "CLAIM_COLUMNS", "WORDINGS", "NUMBER_VERDICTS", "INFERENCE_VERDICTS",
+    "load_claims", "check_codes", "number_verdict", "inference_verdict", "claim_ledger", "verdict_counts",
 ]
 
 CLAIMS_CSV = PUBLISHED_DIR / "claims.csv"
-CLAIM_COLUMNS = ("claim_id", "source", "quote", "value_key", "check", "stated", "note")
-SOURCES = frozenset({"press release", "abstract"})
+VALUES_CSV = PUBLISHED_DIR / "values.csv"
+CLAIM_COLUMNS = ("claim_id", "source", "quote", "quoted_from", "value_key", "check", "stated", "wording", "note")
+SOURCES = ("press release", "abstract")
 NO_CHECK = "none"
-REPORTED_ONLY = "reported only"
-DIFFERS = "differs"
-WITHHELD = "withheld"  # a user's cohort: agreement with a small published count would reveal it
-STATUSES = ("reproduced", "compares with", DIFFERS, REPORTED_ONLY, WITHHELD)
+
+#: Kinds of wording, and why each is or is not supported by this study's design.
+WORDINGS = {
+    "descriptive": "states what was observed in this cohort",
+    "bound": "states a bound ('more than half'), established only if the 95% interval clears it",
+    "causal": "says what the transplant caused or prevented",
+    "association": "states an association within the cohort",
+    "improvement": "says disability improved",
+    "external": "is about another study",
+    "context": "states a date or a schedule, not a result",
+    "limitation": "states a limitation of the study",
+}
+
+AGREES, DIFFERS, NO_NUMBER = "agrees", "differs", "no number stated"
+PAPER_VALUE, PRESS_ONLY = "is the paper's value", "only in the press release"
+NUMBER_VERDICTS = (AGREES, DIFFERS, PAPER_VALUE, PRESS_ONLY, NO_NUMBER)
+
+SUPPORTED, NOT_SUPPORTED, NOT_ESTABLISHED = "supported", "not supported by the design", "not established"
+CANNOT_CHECK, NOT_A_FINDING = "cannot be checked here", "not a finding of this study"
+INFERENCE_VERDICTS = (SUPPORTED, NOT_ESTABLISHED, NOT_SUPPORTED, CANNOT_CHECK, NOT_A_FINDING)
+
+NOT_COMPUTABLE, WITHHELD = "not computable from the cohort file", "withheld"
+DESIGN = "an uncontrolled retrospective cohort (Class IV evidence)"
 
 
-def status_word(is_shipped: bool) -> str:
-    """The status of an agreeing claim: "reproduced" on the shipped cohort, else "compares with"."""
-    return "reproduced" if is_shipped else "compares with"
-
-
-# --- the checks: code -> (function of the cohort, exact?, slack) ------------------
+# --- the checks on a cohort file: code -> (compute, exact, (quantity, kind), what) --------
 
 
 def _count(subtype: str | None) -> Callable[[pd.DataFrame], float]:
@@ -81,15 +88,12 @@ def _count(subtype: str | None) -> Callable[[pd.DataFrame], float]:
 
 def _dwfs(group: str, year: float, kind: str) -> Callable[[pd.DataFrame], float]:
     def compute(patients: pd.DataFrame) -> float:
-        members = {"rrms": patients["subtype"] == "RRMS", "progressive": progressive_mask(patients),
-                   "all": pd.Series(True, index=patients.index)}[group]
-        frame = patients[members]
+        frame = patients[terms.group_mask(patients, group)]
         if frame.empty:
             return float("nan")
         surv, se = stats.km_at(frame["dwfs_years"].to_numpy(float), frame["worsening"].to_numpy(int),
-                                  np.array([float(year)]))
-        z = float(special.ndtri(0.975))
-        shift = {"estimate": 0.0, "lower": -z, "upper": z}[kind]
+                               np.array([float(year)]))
+        shift = {"estimate": 0.0, "ci_lower": -1.0, "ci_upper": 1.0}[kind] * float(special.ndtri(0.975))
         return 100 * float(surv[0] + shift * se[0])
     return compute
 
@@ -98,37 +102,39 @@ def _early(era: str) -> Callable[[pd.DataFrame], float]:
     return lambda p: float(baseline.early_deaths(p).loc[era, "deaths"])
 
 
-def _check_table() -> dict[str, tuple[Callable[[pd.DataFrame], object], bool, float, str]]:
-    """code -> (compute, exact, slack, what the book computes)."""
+def _check_table() -> dict:
+    after = f"Transplanted after {baseline.ERA_LAST_YEAR}"
     checks = {
-        "count_all": (_count(None), True, 0.0, "patients in the cohort file"),
-        "count_rrms": (_count("RRMS"), True, 0.0, "RRMS patients"),
-        "count_spms": (_count("SPMS"), True, 0.0, "SPMS patients"),
-        "count_ppms": (_count("PPMS"), True, 0.0, "PPMS patients"),
-        "percent_rrms": (lambda p: 100 * float((p["subtype"] == "RRMS").mean()), False, 0.0,
+        "count_all": (_count(None), True, None, "patients in the cohort file"),
+        "count_rrms": (_count("RRMS"), True, None, "RRMS patients"),
+        "count_spms": (_count("SPMS"), True, None, "SPMS patients"),
+        "count_ppms": (_count("PPMS"), True, None, "PPMS patients"),
+        "percent_rrms": (lambda p: 100 * float((p["subtype"] == "RRMS").mean()), False, None,
                          "percent of patients with RRMS"),
-        "edss_median": (lambda p: float(p["baseline_edss"].median()), True, 0.0, "median baseline EDSS"),
-        "edss_min": (lambda p: float(p["baseline_edss"].min()), True, 0.0, "lowest baseline EDSS"),
-        "edss_max": (lambda p: float(p["baseline_edss"].max()), True, 0.0, "highest baseline EDSS"),
-        "followup_mean": (lambda p: float(p["followup_years"].mean()), False, 0.1, "mean follow-up (years)"),
-        "followup_sd": (lambda p: float(p["followup_years"].std(ddof=1)), False, 0.2, "SD of follow-up (years)"),
-        "age_mean": (lambda p: float(p["age"].mean()), False, 0.2, "mean age at transplant (years)"),
+        "edss_median": (lambda p: float(p["baseline_edss"].median()), True, None, "median baseline EDSS"),
+        "edss_min": (lambda p: float(p["baseline_edss"].min()), True, None, "lowest baseline EDSS"),
+        "edss_max": (lambda p: float(p["baseline_edss"].max()), True, None, "highest baseline EDSS"),
+        "followup_mean": (lambda p: float(p["followup_years"].mean()), False, ("followup", "mean"),
+                          "mean follow-up (years)"),
+        "followup_sd": (lambda p: float(p["followup_years"].std(ddof=1)), False, ("followup", "sd"),
+                        "SD of follow-up (years)"),
+        "age_mean": (lambda p: float(p["age"].mean()), False, ("age", "mean"), "mean age at transplant (years)"),
         "transplant_years": (lambda p: (float(p["transplant_year"].min()), float(p["transplant_year"].max())),
-                             True, 0.0, "first and last transplant year"),
-        "early_deaths": (_early("All"), True, 0.0, "deaths within 100 days"),
-        "early_deaths_percent": (lambda p: 100 * float(baseline.early_deaths(p).loc["All", "proportion"]),
-                                 False, 0.0, "percent dying within 100 days"),
-        "early_deaths_after_2007": (_early(f"Transplanted after {baseline.ERA_LAST_YEAR}"), True, 0.0,
-                                    f"deaths within 100 days, transplanted after {baseline.ERA_LAST_YEAR}"),
+                             True, None, "first and last transplant year"),
+        "early_deaths": (_early(terms.ALL), True, None, "deaths within 100 days"),
+        "early_deaths_percent": (lambda p: 100 * float(baseline.early_deaths(p).loc[terms.ALL, "proportion"]),
+                                 False, None, "percent dying within 100 days"),
+        "early_deaths_after_2007": (_early(after), True, None, f"deaths within 100 days, {after.lower()}"),
     }
-    for group, label in (("rrms", "RRMS"), ("progressive", "progressive MS"), ("all", "whole cohort")):
+    for code, group in (("rrms", terms.RRMS), ("progressive", terms.PROGRESSIVE), ("all", terms.ALL)):
+        label = terms.GROUP_LABELS[group]
         for year in (5, 10):
-            checks[f"dwfs_{group}_{year}y"] = (_dwfs(group, year, "estimate"), False, TOLERANCE["estimate"],
-                                              f"Kaplan-Meier DWFS at {year} y, {label} (%)")
-            for kind in ("lower", "upper"):
-                checks[f"dwfs_{group}_{year}y_{kind}"] = (
-                    _dwfs(group, year, kind), False, TOLERANCE[kind],
-                    f"plain Greenwood 95% {kind} bound of DWFS at {year} y, {label} (%)")
+            checks[f"dwfs_{code}_{year}y"] = (_dwfs(group, year, "estimate"), False, ("dwfs", "estimate"),
+                                             f"Kaplan-Meier DWFS at {year} y, {label} (%)")
+            for suffix, kind in (("lower", "ci_lower"), ("upper", "ci_upper")):
+                checks[f"dwfs_{code}_{year}y_{suffix}"] = (
+                    _dwfs(group, year, kind), False, ("dwfs", kind),
+                    f"plain Greenwood 95% {suffix} bound of DWFS at {year} y, {label} (%)")
     return checks
 
 
@@ -140,7 +146,15 @@ def check_codes() -> list[str]:
     return [*CHECKS, NO_CHECK]
 
 
-# --- the data file ------------------------------------------------------------
+# --- the data files -------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _keys(cell: str) -> list[str]:
+    return [k.strip() for k in cell.split(";") if k.strip()]
 
 
 def load_claims(path: str | Path | None = None) -> pd.DataFrame:
@@ -149,154 +163,181 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If the header is wrong, an id repeats, a source is not ``press release`` or
-        ``abstract``, a ``value_key`` is not a key of values.csv, or a ``check`` code
-        is unknown; the message names the file, the column and the lines.
+        If the header is wrong, an id repeats, a source, check or wording code is
+        unknown, or a ``value_key`` is not a key of values.csv; the message names the
+        file, the column and the lines (line 1 is the header).
     """
     path = Path(path) if path is not None else CLAIMS_CSV
-    frame = published._read_text_table(path, CLAIM_COLUMNS)
-    keys = set(published.load_values()["key"])
-    problems = []
-
-    def check(column: str, mask: pd.Series, what: str) -> None:
-        if mask.any():
-            problems.append(published._problem(path, frame, column, mask, what))
-
-    check("claim_id", frame["claim_id"].str.strip() == "", "blank claim_id")
-    check("claim_id", frame["claim_id"].duplicated(keep=False), "duplicated claim_id")
-    check("source", ~frame["source"].isin(SOURCES), f"source not in {sorted(SOURCES)}")
-    check("quote", frame["quote"].str.strip() == "", "blank quote")
-    bad_key = frame["value_key"].map(lambda v: any(k not in keys for k in _keys(v)))
-    check("value_key", bad_key, "not a key of values.csv")
-    check("check", ~frame["check"].isin(check_codes()), "unknown check code")
-    needs_value = (frame["check"] != NO_CHECK) & (frame["stated"] == "") & (frame["value_key"] == "")
-    check("stated", needs_value, "a checked claim needs a stated value or a value_key")
-    published._raise_if(problems)
+    frame = _read_text(path)
+    if tuple(frame.columns) != CLAIM_COLUMNS:
+        raise ValueError(f"{path}: columns {list(frame.columns)}, expected {list(CLAIM_COLUMNS)}")
+    keys = set(_read_text(VALUES_CSV)["key"])
+    bad = {
+        ("claim_id", "blank or duplicated"): (frame["claim_id"] == "") | frame["claim_id"].duplicated(keep=False),
+        ("source", f"not one of {list(SOURCES)}"): ~frame["source"].isin(SOURCES),
+        ("quote", "blank"): frame["quote"].str.strip() == "",
+        ("quoted_from", "blank"): frame["quoted_from"].str.strip() == "",
+        ("value_key", "not a key of values.csv"): frame["value_key"].map(lambda c: any(k not in keys for k in _keys(c))),
+        ("check", "unknown check code"): ~frame["check"].isin(check_codes()),
+        ("wording", f"not one of {list(WORDINGS)}"): ~frame["wording"].isin(list(WORDINGS)),
+        ("stated", "a checked claim needs a stated value"): (frame["check"] != NO_CHECK) & (frame["stated"] == ""),
+    }
+    problems = [f"{path}, column {column}, lines {[int(i) + 2 for i in frame.index[mask]]}: {what}"
+                for (column, what), mask in bad.items() if mask.any()]
+    if problems:
+        raise ValueError("\n".join(problems))
     return frame
 
 
-def _keys(cell: str) -> list[str]:
-    return [k.strip() for k in cell.split(";") if k.strip()]
-
-
-# --- comparing --------------------------------------------------------------------
+# --- verdicts ---------------------------------------------------------------------
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
 
 
 def _parse_stated(text: str):
-    """``"86"`` -> ("=", 86.0, 0 decimals); ``"> 50"`` -> (">", 50.0); ``"1997 to 2019"`` -> ("range", (1997, 2019))."""
+    """``"86"`` -> ("=", 86.0, 0 decimals); ``"> 50"`` -> (">", 50.0, None); ``"1997 to 2019"`` -> range."""
     text = text.replace(",", "").strip()
     if m := re.fullmatch(rf"([<>])\s*({_NUMBER})", text):
         return m.group(1), float(m.group(2)), None
     if m := re.fullmatch(rf"({_NUMBER})\s+to\s+({_NUMBER})", text):
         return "range", (float(m.group(1)), float(m.group(2))), None
     if re.fullmatch(_NUMBER, text):
-        decimals = len(text.split(".")[1]) if "." in text else 0
-        return "=", float(text), decimals
+        return "=", float(text), len(text.split(".")[1]) if "." in text else 0
     raise ValueError(f"cannot read the stated value {text!r}")
 
 
-def _agrees(book, stated: str, exact: bool, slack: float) -> tuple[bool, str]:
-    """Whether the book's value agrees with ``stated``, and the tolerance in words."""
+def _agrees(value, stated: str, slack: float = 0.0, exact: bool = False) -> tuple[bool, str]:
+    """Whether ``value`` agrees with ``stated`` (rounding of the digits stated + ``slack``)."""
     relation, target, decimals = _parse_stated(stated)
     if relation == "range":
-        return bool(tuple(book) == target), "exact"
-    book = float(book)
-    if np.isnan(book):
-        return False, "n/a"
-    if relation == ">":
-        return book > target, f"above {target:g}"
-    if relation == "<":
-        return book < target, f"below {target:g}"
-    if exact:
-        return abs(book - target) < 1e-9, "exact"
-    tolerance = 0.5 * 10.0 ** (-decimals) + slack
-    return abs(book - target) <= tolerance + 1e-9, f"± {tolerance:g}"
-
-
-def _show(value, exact: bool) -> str:
-    if isinstance(value, tuple):
-        return " to ".join(f"{v:.0f}" for v in value)
+        return bool(tuple(value) == target), "exact"
+    value = float(value)
     if np.isnan(value):
-        return "no patients"
-    return f"{value:.0f}" if exact else f"{value:.2f}"
+        return False, "n/a"
+    if relation in "<>":
+        return (value > target if relation == ">" else value < target), f"{relation} {target:g}"
+    if exact:
+        return abs(value - target) < 1e-9, "exact"
+    tolerance = 0.5 * 10.0 ** (-decimals) + slack
+    return abs(value - target) <= tolerance + 1e-9, f"± {tolerance:g}"
 
 
-def _protect(check: str, value, exact: bool, book: str, status: str, patients: pd.DataFrame,
-             min_count: int) -> tuple[str, str]:
-    """Withhold what would show a small count of a user's cohort (value and agreement)."""
-    if isinstance(value, tuple):
-        return "not shown", status
-    small_deaths = disclosure.is_small(float(baseline.early_deaths(patients).loc["All", "deaths"]), min_count)
-    if exact and disclosure.is_small(float(value), min_count):
-        return disclosure.show_count(float(value), min_count), WITHHELD
-    if check == "early_deaths_percent" and small_deaths:
-        return WITHHELD, WITHHELD
-    return book, status
+def number_verdict(claim, values: pd.DataFrame) -> str:
+    """Does the number a claim states agree with what the paper publishes (``values``, text)?"""
+    keys = _keys(claim.value_key)
+    if not claim.stated:
+        return NO_NUMBER
+    rows = values.loc[keys]
+    if claim.source == "abstract" and len(keys) == 1:
+        printed = rows["value"].iloc[0] if rows["relation"].iloc[0] == "=" else " ".join(rows.iloc[0][["relation", "value"]])
+        if claim.stated == printed:
+            return PAPER_VALUE
+    if (rows["source"] == "press release").all():
+        return PRESS_ONLY
+    paper = [float(v) for v in rows["value"]]
+    ok = [_agrees(p, claim.stated)[0] for p in paper] if "to" not in claim.stated else [
+        _agrees(tuple(paper), claim.stated)[0]]
+    return AGREES if all(ok) else DIFFERS
 
 
-def claim_ledger(patients: pd.DataFrame, is_shipped: bool | None = None,
-                 claims: pd.DataFrame | None = None, min_count: int = 0) -> pd.DataFrame:
-    """Every claim of ``claims.csv`` beside what the paper says and what ``patients`` give.
+def inference_verdict(claim, values: pd.DataFrame) -> tuple[str, str]:
+    """Is the inference of a claim's words supported by the design? (verdict, reason)."""
+    wording = claim.wording
+    reason = f"the claim {WORDINGS[wording]}"
+    if wording == "causal":
+        reason += f": {DESIGN} shows what happened after the transplant, not what the transplant caused"
+    if wording in ("bound", "causal") and claim.stated.startswith(">"):
+        bound = _parse_stated(claim.stated)[1]
+        low = min(float(values.loc[f"{k.removesuffix('_estimate')}_ci_lower", "value"])
+                  for k in _keys(claim.value_key))
+        if low <= bound:
+            established = f"'more than {bound:g}%' is not established: the published 95% interval reaches {low:g}%"
+            if wording == "bound":
+                return NOT_ESTABLISHED, established
+            reason += f"; and {established}"
+        elif wording == "bound":
+            return SUPPORTED, f"the published 95% interval stays above {bound:g}% (lowest bound {low:g}%)"
+    if wording == "causal":
+        return NOT_SUPPORTED, reason
+    if wording == "improvement":
+        return CANNOT_CHECK, "improvement needs EDSS trajectories, which no public source and no cohort file here holds"
+    if wording in ("external", "context"):
+        return NOT_A_FINDING, reason
+    if wording == "association":
+        return SUPPORTED, f"{reason}, as a hazard ratio within {DESIGN}; not an effect of the protocol"
+    return SUPPORTED, reason
+
+
+def _cohort_check(claim, patients: pd.DataFrame, agree: str, min_count: int) -> tuple[str, str, str, str]:
+    """(value from the cohort file, what it is, tolerance, status) for one claim."""
+    if claim.check == NO_CHECK:
+        return "", "", "", NOT_COMPUTABLE
+    compute, exact, quantity, what = CHECKS[claim.check]
+    value = compute(patients)
+    slack = terms.tolerance(*quantity) if quantity else 0.0
+    ok, tolerance = _agrees(value, claim.stated, slack, exact)
+    shown = (" to ".join(f"{v:.0f}" for v in value) if isinstance(value, tuple)
+             else "no patients" if np.isnan(value) else f"{value:.0f}" if exact else f"{value:.2f}")
+    status = agree if ok else DIFFERS
+    if min_count:
+        deaths = float(baseline.early_deaths(patients).loc[terms.ALL, "deaths"])
+        if isinstance(value, tuple):
+            shown = "not shown"  # the first and last year are single patients' values
+        elif exact and disclosure.is_small(float(value), min_count):
+            shown, status = disclosure.show_count(float(value), min_count), WITHHELD
+        elif claim.check == "early_deaths_percent" and disclosure.is_small(deaths, min_count):
+            shown, status = WITHHELD, WITHHELD
+    return shown, what, tolerance, status
+
+
+def claim_ledger(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0,
+                 claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every claim of ``claims.csv`` with its number verdict, inference verdict and cohort check.
 
     Parameters
     ----------
     patients : DataFrame
         A cohort file as read by :func:`hsct_ms.inputs.cohort.load_cohort`.
-    is_shipped : bool, optional
-        Whether it is the shipped reconstruction; read from
-        ``patients.attrs["cohort"].is_shipped`` when not given (False if absent).
-        It decides the word for agreement (:func:`status_word`).
+    is_shipped : bool
+        Whether it is the shipped reconstruction: decides the word for agreement of
+        the cohort check (:func:`hsct_ms.terms.comparison_verb`).
+    min_count : int
+        Small-count threshold of a user's cohort (:mod:`hsct_ms.display.disclosure`).
     claims : DataFrame, optional
         The claims; :func:`load_claims` by default.
-    min_count : int
-        Small-count threshold for a user's cohort (:mod:`hsct_ms.display.disclosure`): a
-        small count, or a percentage or agreement that would give one away, reads
-        ``<N`` or "withheld", and ranges (single patients' values) are not shown.
 
     Returns
     -------
     pandas.DataFrame
-        One row per claim, in file order: ``claim_id, source, quote, stated, paper``
-        (the published value(s) of ``value_key``, as transcribed), ``book`` (computed
-        from ``patients``; blank when not checkable), ``computed`` (what the book
-        computes), ``tolerance``, ``status`` and ``note``.
+        One row per claim, in file order: ``claim_id, source, quote, quoted_from,
+        wording, stated, paper`` (the published value(s), as transcribed),
+        ``number, inference, reason, book, computed, tolerance, cohort_check, note``.
     """
-    if is_shipped is None:
-        info = patients.attrs.get("cohort")
-        is_shipped = bool(getattr(info, "is_shipped", False))
     claims = load_claims() if claims is None else claims
-    text_values = published._load_values_text(None, None)[0].set_index("key")
-    agree = status_word(is_shipped)
+    values = _read_text(VALUES_CSV).set_index("key")
+    agree = terms.comparison_verb(is_shipped)
     rows = []
     for claim in claims.itertuples(index=False):
         keys = _keys(claim.value_key)
-        paper = " to ".join(
-            (text_values.loc[k, "value"] if text_values.loc[k, "relation"] == "="
-             else f"{text_values.loc[k, 'relation']} {text_values.loc[k, 'value']}") for k in keys)
-        book = computed = tolerance = ""
-        if claim.check == NO_CHECK:
-            status = REPORTED_ONLY
-        else:
-            compute, exact, slack, computed = CHECKS[claim.check]
-            value = compute(patients)
-            ok, tolerance = _agrees(value, claim.stated or paper, exact, slack)
-            book = _show(value, exact)
-            status = agree if ok else DIFFERS
-            if min_count:
-                book, status = _protect(claim.check, value, exact, book, status, patients, min_count)
+        joiner = " to " if claim.check == "transplant_years" else "; "
+        paper = joiner.join(values.loc[k, "value"] if values.loc[k, "relation"] == "="
+                            else f"{values.loc[k, 'relation']} {values.loc[k, 'value']}" for k in keys)
+        inference, reason = inference_verdict(claim, values)
+        book, computed, tolerance, check = _cohort_check(claim, patients, agree, min_count)
         rows.append({
             "claim_id": claim.claim_id, "source": claim.source, "quote": claim.quote,
-            "stated": claim.stated, "paper": paper, "book": book, "computed": computed,
-            "tolerance": tolerance, "status": status, "note": claim.note,
+            "quoted_from": claim.quoted_from, "wording": claim.wording, "stated": claim.stated,
+            "paper": paper, "number": number_verdict(claim, values), "inference": inference,
+            "reason": reason, "book": book, "computed": computed, "tolerance": tolerance,
+            "cohort_check": check, "note": claim.note,
         })
     return pd.DataFrame(rows)
 
 
-def status_counts(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Claims per source and status (columns: the statuses that occur, plus ``total``)."""
-    counts = pd.crosstab(ledger["source"], ledger["status"])
-    counts = counts[[s for s in STATUSES if s in counts.columns]]
+def verdict_counts(ledger: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Claims per source and verdict of ``column`` (``number``, ``inference`` or ``cohort_check``)."""
+    counts = pd.crosstab(ledger["source"], ledger[column])
+    order = {"number": NUMBER_VERDICTS, "inference": INFERENCE_VERDICTS}.get(column, tuple(counts.columns))
+    counts = counts[[v for v in order if v in counts.columns]]
     counts["total"] = counts.sum(axis=1)
-    return counts
+    return counts.reindex([s for s in SOURCES if s in counts.index])
