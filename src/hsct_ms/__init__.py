@@ -14,7 +14,8 @@ concern:
   :mod:`~hsct_ms.analysis.cohort`, :mod:`~hsct_ms.analysis.outcomes`, :mod:`~hsct_ms.analysis.limitations`,
   :mod:`~hsct_ms.analysis.comparison`, :mod:`~hsct_ms.analysis.claims`;
 - display: :mod:`~hsct_ms.display.charts`, :mod:`~hsct_ms.display.km_figure`, :mod:`~hsct_ms.display.cohort_charts`,
-  :mod:`~hsct_ms.display.tables`, and :mod:`~hsct_ms.display.disclosure` (what may be published about a
+  :mod:`~hsct_ms.display.tables`, :mod:`~hsct_ms.display.forest_chart`, :mod:`~hsct_ms.display.comparison_tables`,
+  :mod:`~hsct_ms.display.claims_tables`, and :mod:`~hsct_ms.display.disclosure` (what may be published about a
   real cohort);
 - building: :mod:`~hsct_ms.build.book`, :mod:`~hsct_ms.build.notebooks`, :mod:`~hsct_ms.build.bench`,
   :mod:`~hsct_ms.build.sphinx_ext`, and the command line in ``__main__``.

@@ -1,18 +1,19 @@
-"""The study among its peers: headline estimates, a forest chart, and cautious pooling.
+"""The study among its peers: headline estimates, what differs, and when pooling is allowed.
 
 Everything here is read from ``data/published/`` through :mod:`hsct_ms.inputs.published`;
-no estimate is typed. The chapter (chapters/comparison.md) only orchestrates.
+no estimate is typed, nothing comes from the cohort file. The chapter
+(chapters/comparison.md) only orchestrates; the chart is
+:mod:`hsct_ms.display.forest_chart`.
 
 - :func:`headline_estimates` is the tidy table: one row per published headline
-  estimate (a percentage or a hazard ratio) of this study and of the peer cohorts,
-  with its interval, interval type, n and population.
-- :func:`forest_chart` draws it (Altair), this study highlighted.
-- :func:`pooling_groups` decides which estimates may be pooled: only those whose
-  endpoint, time point and interval type agree, from at least two studies.
+  estimate (a percentage or a hazard ratio) of this study and of the peers, with its
+  interval, design, population and the studies it may share patients with.
+- :func:`pooling_groups` decides which estimates may be pooled: only those that agree
+  on design, population, endpoint, time point and interval type, from at least
+  :data:`MIN_STUDIES` studies that share no patients.
 - :func:`dersimonian_laird` is the random-effects pooling (checked against R's
-  ``metafor::rma(yi, vi, method = "DL")`` in tests/test_peers.py); :func:`pool`
-  applies it to the qualifying groups.
-- :func:`differences_table` says what differs between the studies.
+  ``metafor::rma(yi, vi, method = "DL")``); :func:`pool` applies it to the groups
+  that qualify, if any.
 
 Scales
 ------
@@ -26,7 +27,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import altair as alt
 import numpy as np
 import pandas as pd
 from scipy import special, stats
@@ -34,16 +34,9 @@ from scipy import special, stats
 from hsct_ms.inputs import published
 
 __all__ = [
-    "ENDPOINTS",
-    "headline_estimates",
-    "forest_chart",
-    "pooling_groups",
-    "not_pooled_reasons",
-    "dersimonian_laird",
-    "analysis_scale",
-    "pool",
-    "differences_table",
-    "citation_keys",
+    "ENDPOINTS", "MIN_STUDIES", "POOLING_ATTRIBUTES",
+    "headline_estimates", "pooling_groups", "not_pooled_reasons", "dersimonian_laird",
+    "analysis_scale", "pool", "printed_values", "overlap_labels", "citation_keys",
 ]
 
 #: values.csv ``quantity`` -> endpoint as shown to readers, in display order.
@@ -68,7 +61,14 @@ POINT_KINDS = ("estimate", "hazard_ratio")
 HEADLINE_UNITS = {"percent": "Percentage at a time point", "ratio": "Hazard ratio"}
 ROLES = ("this_study", "peer")
 NO_INTERVAL = "no interval reported"
-THIS_STUDY_COLOUR = "#111111"
+#: Fewer studies than this are never pooled: with two, the between-study variance is
+#: not estimable and one study's weight decides the result.
+MIN_STUDIES = 3
+#: What estimates must share to be pooled (column of :func:`headline_estimates` -> words).
+POOLING_ATTRIBUTES = {"design": "design", "population": "population", "endpoint": "endpoint",
+                      "time": "time point", "interval_type": "interval type"}
+#: values.csv ``group`` of an estimate -> its population, where the group names one.
+GROUP_POPULATIONS = {"RRMS": "RRMS", "relapsing MS": "relapsing MS", "progressive": "progressive MS (SPMS + PPMS)"}
 
 
 def _interval_type(level: float) -> str:
@@ -79,9 +79,24 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _as_printed() -> pd.Series:
+def printed_values() -> pd.Series:
     """key -> value as transcribed in values.csv (the published digits: "0.50", "2.0")."""
-    return published._load_values_text(None, None)[0].set_index("key")["value"]
+    text = pd.read_csv(published.VALUES_CSV, dtype=str, keep_default_na=False, encoding="utf-8")
+    return text.set_index("key")["value"]
+
+
+def overlap_labels(studies: pd.DataFrame) -> pd.Series:
+    """study key (index of ``studies``) -> the studies it may share patients or centres with.
+
+    Labels of ``overlap_with``; where that is blank, "none known" when the
+    ``overlap_note`` says so, else "cannot be ruled out" (a meta-analysis of unnamed studies).
+    """
+    labels = studies["label"]
+    named = studies["overlap_with"].fillna("").map(
+        lambda cell: ", ".join(labels[k.strip()] for k in cell.split(";") if k.strip()))
+    unnamed = studies["overlap_note"].fillna("").str.startswith("none known").map(
+        {True: "none known", False: "cannot be ruled out"})
+    return named.where(named != "", unnamed)
 
 
 def _group_n(values: pd.DataFrame, study: str, group: str, study_n) -> tuple[str, float]:
@@ -120,8 +135,11 @@ def headline_estimates(values: pd.DataFrame | None = None, studies: pd.DataFrame
     -------
     pandas.DataFrame
         ``key, study, label, role, quantity, endpoint, group, time_years, time,
-        scale, estimate, estimate_text`` (the published digits), ``lower, upper, ci_level, interval_type, interval, n, n_text,
-        population, source``; ``lower``/``upper`` NaN when no interval is published.
+        scale, estimate, estimate_text`` (the published digits), ``lower, upper,
+        ci_level, interval_type, interval, n, n_text, population`` (of the estimate:
+        its group's where the group names one, else the study's), ``design``,
+        ``overlap`` (studies it may share patients with), ``study_population,
+        source``; ``lower``/``upper`` NaN when no interval is published.
         Percent values stay percent numbers. Sorted by scale, endpoint, time, study
         (this study first); ``row`` is the y label "study — endpoint, time".
     """
@@ -131,7 +149,8 @@ def headline_estimates(values: pd.DataFrame | None = None, studies: pd.DataFrame
     keep = (values["kind"].isin(POINT_KINDS) & values["unit"].isin(list(HEADLINE_UNITS))
             & values["study"].map(studies["role"]).isin(ROLES))
     keyed = values.set_index("key")
-    printed = _as_printed()
+    printed = printed_values()
+    overlaps = overlap_labels(studies)
     rows = []
     for point in values[keep].itertuples(index=False):
         stem = point.key.removesuffix(f"_{point.kind}")
@@ -163,7 +182,10 @@ def headline_estimates(values: pd.DataFrame | None = None, studies: pd.DataFrame
                 f"{printed.get(f'{stem}_ci_upper', _fmt(upper))} ({interval_type})"),
             "n": n,
             "n_text": n_text,
-            "population": study["population"],
+            "population": GROUP_POPULATIONS.get(point.group, study["population_group"]),
+            "design": study["design_group"],
+            "overlap": overlaps[point.study],
+            "study_population": study["population"],
             "source": f"{point.source}, {point.locator}",
         })
     table = pd.DataFrame(rows)
@@ -207,76 +229,89 @@ def analysis_scale(scale: str):
 
 
 def _pool_key(frame: pd.DataFrame) -> pd.Series:
-    time = frame["time_years"].map(lambda t: "none" if pd.isna(t) else f"{t:g}")
-    return frame["quantity"] + " | " + time + " | " + frame["interval_type"]
+    return frame[list(POOLING_ATTRIBUTES)].astype(str).agg(" | ".join, axis=1)
 
 
-def pooling_groups(forest: pd.DataFrame, min_studies: int = 2) -> pd.DataFrame:
-    """Every (endpoint, time point, interval type) group of estimates with an interval.
+def _shares_patients(members: pd.DataFrame, studies: pd.DataFrame) -> list[str]:
+    """Labels of member studies that may share patients with another member."""
+    overlap = studies.set_index("key")["overlap_with"].fillna("")
+    keys = set(members["study"])
+    return [label for key, label in zip(members["study"], members["label"])
+            if keys & {k.strip() for k in overlap.get(key, "").split(";") if k.strip()}]
+
+
+def pooling_groups(forest: pd.DataFrame, min_studies: int = MIN_STUDIES,
+                   studies: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every group of estimates with an interval that agree on :data:`POOLING_ATTRIBUTES`.
 
     A group qualifies for pooling when it holds estimates from at least
-    ``min_studies`` different studies, one estimate per study. Estimates without a
-    published interval have no standard error and are never pooled.
+    ``min_studies`` different studies, one estimate per study, none of which may
+    share patients with another (``overlap_with`` of studies.csv). Estimates without
+    a published interval have no standard error and are never pooled.
 
     Returns
     -------
     pandas.DataFrame
-        ``endpoint, quantity, time, interval_type, scale, studies`` (labels),
-        ``n_studies, n_estimates, qualifies`` and ``reason``.
+        ``design, population, endpoint, quantity, time, interval_type, scale, studies``
+        (labels), ``n_studies, n_estimates, qualifies, reason, pool_key``.
     """
+    studies = published.load_studies() if studies is None else studies
     with_interval = forest[forest["interval_type"] != NO_INTERVAL]
     rows = []
     for key, members in with_interval.groupby(_pool_key(with_interval), sort=False):
         n_studies = members["study"].nunique()
+        shared = _shares_patients(members, studies)
+        qualifies = False
         if n_studies < min_studies:
-            reason = (f"one study only ({members['label'].iloc[0]}"
-                      + (f", {len(members)} of its subgroups" if len(members) > 1 else "") + ")")
-            qualifies = False
+            reason = (f"{n_studies} {'study' if n_studies == 1 else 'studies'} "
+                      f"({', '.join(dict.fromkeys(members['label']))}); pooling needs at least {min_studies}")
         elif len(members) > n_studies:
             reason = "a study contributes more than one estimate"
-            qualifies = False
+        elif shared:
+            reason = f"{', '.join(shared)} may share patients"
         else:
-            reason = f"{n_studies} studies agree on endpoint, time point and interval type"
-            qualifies = True
+            reason, qualifies = f"{n_studies} studies agree on {', '.join(POOLING_ATTRIBUTES.values())}", True
         first = members.iloc[0]
         rows.append({
-            "endpoint": first["endpoint"], "quantity": first["quantity"], "time": first["time"],
-            "interval_type": first["interval_type"], "scale": first["scale"],
-            "studies": ", ".join(dict.fromkeys(members["label"])),
+            "design": first["design"], "population": first["population"], "endpoint": first["endpoint"],
+            "quantity": first["quantity"], "time": first["time"], "interval_type": first["interval_type"],
+            "scale": first["scale"], "studies": ", ".join(dict.fromkeys(members["label"])),
             "n_studies": int(n_studies), "n_estimates": len(members),
             "qualifies": qualifies, "reason": reason, "pool_key": key,
         })
-    return pd.DataFrame(rows)
+    columns = ["design", "population", "endpoint", "quantity", "time", "interval_type", "scale", "studies",
+               "n_studies", "n_estimates", "qualifies", "reason", "pool_key"]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def not_pooled_reasons(forest: pd.DataFrame, min_studies: int = 2) -> pd.DataFrame:
+def not_pooled_reasons(forest: pd.DataFrame, min_studies: int = MIN_STUDIES,
+                       studies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Why each estimate that is not pooled is not: one row per estimate.
 
     Reasons, computed: no interval; no other study has the endpoint at that time
-    point; other studies have it but with no interval, or with another interval type.
+    point; the other studies that do differ in design, population or interval type
+    (each named); or too few studies agree.
     """
-    groups = pooling_groups(forest, min_studies).set_index("pool_key")
+    groups = pooling_groups(forest, min_studies, studies).set_index("pool_key")
     keys = _pool_key(forest)
     rows = []
-    for (idx, row), key in zip(forest.iterrows(), keys):
+    for (_, row), key in zip(forest.iterrows(), keys):
         if key in groups.index and groups.loc[key, "qualifies"]:
             continue
-        same = forest[(forest["quantity"] == row["quantity"])
-                      & (forest["time_years"].fillna(-1) == (-1 if pd.isna(row["time_years"]) else row["time_years"]))
+        same = forest[(forest["quantity"] == row["quantity"]) & (forest["time"] == row["time"])
                       & (forest["study"] != row["study"])]
         reasons = []
         if row["interval_type"] == NO_INTERVAL:
             reasons.append("no interval reported, so no standard error")
         if same.empty:
             reasons.append("no other study reports this endpoint at this time point")
-        else:
-            others = same[same["interval_type"] != NO_INTERVAL]
-            if others.empty:
-                reasons.append("the other studies with this endpoint and time point ("
-                               + ", ".join(dict.fromkeys(same["label"])) + ") report no interval")
-            elif row["interval_type"] != NO_INTERVAL:
-                kinds = ", ".join(sorted(set(others["interval_type"])))
-                reasons.append(f"interval type differs ({row['interval_type']} here, {kinds} elsewhere)")
+        for other in same.drop_duplicates("study").itertuples(index=False):
+            differ = [f"{words} ({getattr(other, column)})" for column, words in POOLING_ATTRIBUTES.items()
+                      if getattr(other, column) != row[column]]
+            if differ:
+                reasons.append(f"{other.label} differs in " + ", ".join(differ))
+        if not reasons and key in groups.index:
+            reasons.append(groups.loc[key, "reason"])
         rows.append({"estimate": row["row"], "reason": "; ".join(reasons)})
     return pd.DataFrame(rows, columns=["estimate", "reason"])
 
@@ -336,7 +371,7 @@ POOLED_COLUMNS = ("endpoint", "time", "interval_type", "studies", "k", "scale_na
                   "estimate", "lower", "upper", "tau2", "i2", "q", "q_p", "row")
 
 
-def pool(forest: pd.DataFrame, min_studies: int = 2) -> pd.DataFrame:
+def pool(forest: pd.DataFrame, min_studies: int = MIN_STUDIES, studies: pd.DataFrame | None = None) -> pd.DataFrame:
     """DerSimonian-Laird pooling of every qualifying group of :func:`pooling_groups`.
 
     Returns
@@ -347,7 +382,7 @@ def pool(forest: pd.DataFrame, min_studies: int = 2) -> pd.DataFrame:
         or hazard ratio) and ``tau2, i2, q, q_p`` (heterogeneity, analysis scale).
         Empty (with these columns) when no group qualifies.
     """
-    groups = pooling_groups(forest, min_studies)
+    groups = pooling_groups(forest, min_studies, studies)
     columns = list(POOLED_COLUMNS)
     if groups.empty or not groups["qualifies"].any():
         return pd.DataFrame(columns=columns)
@@ -370,170 +405,6 @@ def pool(forest: pd.DataFrame, min_studies: int = 2) -> pd.DataFrame:
                    + ("" if group.scale == HEADLINE_UNITS["ratio"] else f", {group.time}"),
         })
     return pd.DataFrame(rows, columns=columns)
-
-
-# --- chart ----------------------------------------------------------------------
-
-
-def _panel(data: pd.DataFrame, pooled: pd.DataFrame, scale: str, width: int) -> alt.HConcatChart:
-    rows = list(data["row"]) + list(pooled["row"])
-    y = alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows),
-              axis=alt.Axis(labelLimit=330, labelFontSize=11))
-    ratio = scale == HEADLINE_UNITS["ratio"]
-    if ratio:
-        x_scale = alt.Scale(type="log", domain=[0.01, 3])
-        x_title = "Hazard ratio (log scale; below 1 favours the first-named arm)"
-        fmt = ".2f"
-    else:
-        x_scale = alt.Scale(domain=[0, 100])
-        x_title = "Percent of patients (as published)"
-        fmt = ".1f"
-    axis = alt.Axis(values=[0.01, 0.03, 0.1, 0.3, 1, 3], format="~g") if ratio else alt.Axis()
-    x = alt.X("estimate:Q", title=x_title, scale=x_scale, axis=axis)
-    tooltip = [
-        alt.Tooltip("label:N", title="Study"), alt.Tooltip("endpoint:N", title="Endpoint"),
-        alt.Tooltip("group:N", title="Group"), alt.Tooltip("time:N", title="Time"),
-        alt.Tooltip("estimate:Q", title="Estimate", format=fmt), alt.Tooltip("interval:N", title="Interval"),
-        alt.Tooltip("n_text:N", title="n"), alt.Tooltip("population:N", title="Population"),
-        alt.Tooltip("source:N", title="Source"),
-    ]
-    endpoints = list(dict.fromkeys(data["endpoint"]))
-    colour = alt.Color("endpoint:N", title="Endpoint", sort=endpoints,
-                       scale=alt.Scale(domain=endpoints, scheme="tableau10"),
-                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=360))
-    shape = alt.Shape("interval_type:N", title="Interval",
-                      scale=alt.Scale(domain=["95% CI", "90% CI", NO_INTERVAL],
-                                      range=["circle", "triangle-up", "diamond"]),
-                      legend=alt.Legend(orient="bottom"))
-    base = alt.Chart(data)
-    this = data[data["role"] == "this_study"]
-    layers = []
-    if len(this):
-        layers.append(alt.Chart(this).mark_rect(color="#ffe9a8", opacity=0.7).encode(
-            y=y, x=alt.value(0), x2=alt.value(width)))
-    if ratio:
-        layers.append(alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#888", strokeDash=[4, 3])
-                      .encode(x=alt.X("one:Q", scale=x_scale)))
-    layers += [
-        base.transform_filter("isValid(datum.lower)").mark_rule(strokeWidth=2).encode(
-            y=y, x=alt.X("lower:Q", scale=x_scale, title=x_title, axis=axis), x2="upper:Q", color=colour,
-            tooltip=tooltip),
-        base.mark_point(filled=True, opacity=1).encode(
-            y=y, x=x, color=colour, shape=shape, tooltip=tooltip,
-            size=alt.condition(alt.datum.role == "this_study", alt.value(150), alt.value(80)),
-            stroke=alt.condition(alt.datum.role == "this_study", alt.value(THIS_STUDY_COLOUR), alt.value(None)),
-            strokeWidth=alt.value(1.5)),
-        base.transform_filter(f"datum.interval_type == '{NO_INTERVAL}'").mark_text(
-            align="left", dx=9, fontSize=10, fontStyle="italic", color="#555").encode(
-            y=y, x=x, text="interval_type:N"),
-    ]
-    if len(pooled):
-        pooled_tooltip = [
-            alt.Tooltip("row:N", title="Pooled"), alt.Tooltip("studies:N", title="Studies"),
-            alt.Tooltip("estimate:Q", title="Estimate", format=fmt),
-            alt.Tooltip("lower:Q", title="Lower", format=fmt), alt.Tooltip("upper:Q", title="Upper", format=fmt),
-            alt.Tooltip("i2:Q", title="I² (%)", format=".0f"), alt.Tooltip("tau2:Q", title="tau²", format=".3f"),
-        ]
-        pooled_base = alt.Chart(pooled)
-        layers += [
-            pooled_base.mark_rule(strokeWidth=3, color="black").encode(
-                y=y, x=alt.X("lower:Q", scale=x_scale), x2="upper:Q", tooltip=pooled_tooltip),
-            pooled_base.mark_point(shape="diamond", filled=True, size=220, color="black").encode(
-                y=y, x=alt.X("estimate:Q", scale=x_scale), tooltip=pooled_tooltip),
-        ]
-    forest = alt.layer(*layers).properties(width=width, height=22 * len(rows), title=scale)
-    labels = pd.concat([
-        data[["row", "n_text", "population"]],
-        pooled.assign(n_text="", population="random-effects pool of " + pooled["studies"])[
-            ["row", "n_text", "population"]],
-    ], ignore_index=True)
-    text = alt.Chart(labels)
-    n_column = text.mark_text(align="left", fontSize=10).encode(
-        y=alt.Y("row:N", sort=rows, scale=alt.Scale(domain=rows), axis=None), x=alt.value(0),
-        text="n_text:N").properties(width=95, height=22 * len(rows), title="n")
-    population_column = text.mark_text(align="left", fontSize=10, limit=230).encode(
-        y=alt.Y("row:N", sort=rows, scale=alt.Scale(domain=rows), axis=None), x=alt.value(0),
-        text="population:N").properties(width=230, height=22 * len(rows), title="Population")
-    return alt.hconcat(forest, n_column, population_column, spacing=8)
-
-
-def forest_chart(forest: pd.DataFrame, pooled: pd.DataFrame | None = None, width: int = 300) -> alt.VConcatChart:
-    """Forest chart of :func:`headline_estimates`, one panel per scale (percent, hazard ratio).
-
-    Rows are grouped by endpoint and time point; colour = endpoint, shape = interval
-    type (95 %, 90 %, none reported); estimates without an interval are a point with
-    the words "no interval reported". This study's rows are on a yellow band, with a
-    larger, outlined point. Pooled estimates (``pooled``, from :func:`pool`) are black
-    diamonds at the bottom of their panel.
-    """
-    pooled = pd.DataFrame(columns=POOLED_COLUMNS) if pooled is None else pooled
-    panels = []
-    for scale in HEADLINE_UNITS.values():
-        data = forest[forest["scale"] == scale]
-        if data.empty:
-            continue
-        scale_pooled = pooled[pooled["endpoint"].isin(set(data["endpoint"]))]
-        panels.append(_panel(data, scale_pooled, scale, width))
-    return alt.vconcat(*panels, spacing=30).resolve_scale(color="independent", shape="shared")
-
-
-# --- what differs ---------------------------------------------------------------
-
-
-def _value_text(values: pd.DataFrame, study: str, quantity: str, kinds: dict[str, str]) -> str:
-    rows = values[(values["study"] == study) & (values["quantity"] == quantity)]
-    printed = _as_printed()
-    parts = {}
-    for kind in kinds:
-        found = rows[rows["kind"] == kind]
-        if len(found):
-            parts[kind] = printed.get(found["key"].iloc[0], _fmt(float(found["value"].iloc[0])))
-    if not parts:
-        return ""
-    return " ".join(template.format(**parts) for kind, template in kinds.items() if kind in parts
-                    and all(k in parts for k in _placeholders(template)))
-
-
-def _placeholders(template: str) -> list[str]:
-    import string
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
-
-
-def differences_table(values: pd.DataFrame | None = None, studies: pd.DataFrame | None = None) -> pd.DataFrame:
-    """What differs between this study and its peers, from studies.csv and values.csv.
-
-    Columns: study, design, population, EDSS (baseline median/range or the trial's
-    eligibility range, said which), regimen, follow-up (and transplant years),
-    endpoint(s), interval type, cite (BibTeX key). Blank cells say "not in our
-    sources": nothing is filled in that the published record does not give.
-    """
-    values = published.load_values() if values is None else values
-    studies = published.load_studies() if studies is None else studies
-    missing = "not in our sources"
-    rows = []
-    for study in studies[studies["role"].isin(ROLES)].itertuples(index=False):
-        edss = _value_text(values, study.key, "baseline_edss",
-                           {"median": "baseline median {median}", "min": "(range {min}", "max": "to {max})"})
-        eligibility = _value_text(values, study.key, "eligibility_edss",
-                                  {"min": "eligibility {min}", "max": "to {max}"})
-        followup = _value_text(values, study.key, "followup",
-                               {"mean": "mean {mean} y", "sd": "(SD {sd})", "median": "median {median} y"})
-        years = _value_text(values, study.key, "transplant_year",
-                            {"year_min": "transplants {year_min}", "year_max": "to {year_max}"})
-        edss_text = ", ".join(p for p in (edss.replace("( ", "("), eligibility) if p) or missing
-        rows.append({
-            "study": study.label,
-            "design": study.design,
-            "population": study.population,
-            "n": "" if pd.isna(study.n) else f"{int(study.n):,}",
-            "EDSS": edss_text,
-            "regimen": study.regimen or missing,
-            "follow-up": "; ".join(p for p in (followup, years) if p) or missing,
-            "endpoint(s)": study.endpoint,
-            "interval": study.interval_type,
-            "cite": study.key,
-        })
-    return pd.DataFrame(rows)
 
 
 def citation_keys(studies: pd.DataFrame | None = None) -> list[str]:

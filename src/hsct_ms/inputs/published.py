@@ -57,6 +57,7 @@ STUDY_COLUMNS = (
     "pmid",
     "regimen",
     "regimen_source",
+    "design_group", "population_group", "overlap_with", "overlap_note",
 )
 UNKNOWN_COLUMNS = ("item", "note")
 

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hsct_ms.display import charts
 from hsct_ms.analysis import comparison as peers
 from hsct_ms.paths import REPO_ROOT
 from hsct_ms.inputs.published import load_studies, load_values
@@ -88,79 +87,76 @@ def test_interval_types_come_from_the_data(forest):
     assert no_interval[["lower", "upper"]].isna().all().all()
 
 
-def test_pooling_only_where_endpoint_time_and_interval_agree(forest):
+def _key(frame):
+    return frame[list(peers.POOLING_ATTRIBUTES)].astype(str).agg(" | ".join, axis=1)
+
+
+def test_nothing_is_pooled_across_designs_or_populations(forest):
+    """Oracle: studies.csv. MIST (randomised, RRMS) and Boffa 2023 (propensity-weighted,
+    active SPMS) report the only two hazard ratios of progression: they are not pooled."""
     groups = peers.pooling_groups(forest)
-    qualifying = groups[groups["qualifies"]]
-    for group in qualifying.itertuples():
-        members = forest[peers._pool_key(forest) == group.pool_key]
-        assert members["quantity"].nunique() == 1
-        assert members["time"].nunique() == 1
-        assert members["interval_type"].nunique() == 1
-        assert members["interval_type"].iloc[0] != peers.NO_INTERVAL
-        assert members["study"].nunique() == len(members) >= 2
-    # HALT-MS (90%) is never pooled with a 95% interval; no estimate without interval is.
-    pooled_keys = set(qualifying["pool_key"])
-    keys = peers._pool_key(forest)
-    assert not forest[keys.isin(pooled_keys) & (forest["study"] == "nash2017")].shape[0]
-    assert (forest.loc[keys.isin(pooled_keys), "interval_type"] != peers.NO_INTERVAL).all()
-    # every estimate not pooled has a reason
+    assert not groups["qualifies"].any()
+    assert peers.pool(forest).empty
+    hr = groups[groups["quantity"] == "progression_hr"]
+    assert len(hr) == 2 and set(hr["design"]) == {"randomised trial", "comparative observational study"}
+    reasons = peers.not_pooled_reasons(forest).set_index("estimate")["reason"]
+    mist = reasons[reasons.index.str.startswith("MIST")].iloc[0]
+    assert "Boffa 2023 differs in design" in mist and "population (active SPMS)" in mist
+
+
+def test_every_estimate_not_pooled_has_a_reason(forest):
     reasons = peers.not_pooled_reasons(forest)
-    assert len(reasons) + int(qualifying["n_estimates"].sum()) == len(forest)
+    assert len(reasons) == len(forest)
     assert (reasons["reason"].str.len() > 0).all()
 
 
-def test_pooling_rule_on_a_made_up_table():
-    """Hand-made: 95% group of two studies qualifies; a 90% estimate of the same endpoint
-    and time does not join it; two subgroups of one study do not qualify."""
+def test_overlap_from_studies_csv(forest):
+    """Oracle: studies.csv overlap_with: Boffa 2021, Boffa 2023 and Muraro 2017 name each other."""
+    overlap = forest.drop_duplicates("study").set_index("study")["overlap"]
+    assert overlap["boffa2021"] == "Boffa 2023, Muraro 2017"
+    assert overlap["boffa2023"] == "Boffa 2021, Muraro 2017"
+    assert overlap["sormani2017"] == "cannot be ruled out"
+    assert overlap["burt2019"] == "none known"
+
+
+def _made_up(**changes):
     base = dict(quantity="pfs", endpoint="PFS", time_years=5.0, time="5 y", scale="Percentage at a time point",
-                ci_level=0.95, interval_type="95% CI", label="x", row="r", role="peer")
+                ci_level=0.95, interval_type="95% CI", row="r", role="peer", design="observational cohort",
+                population="RRMS")
     rows = [dict(base, study="a", label="A", estimate=80, lower=70, upper=88),
             dict(base, study="b", label="B", estimate=70, lower=60, upper=78),
-            dict(base, study="c", label="C", estimate=90, lower=80, upper=95, ci_level=0.90, interval_type="90% CI"),
-            dict(base, study="d", label="D", quantity="efs", estimate=50, lower=40, upper=60),
-            dict(base, study="d", label="D", quantity="efs", estimate=55, lower=45, upper=65)]
-    groups = peers.pooling_groups(pd.DataFrame(rows)).set_index("pool_key")
-    assert groups.loc["pfs | 5 | 95% CI", "qualifies"]
-    assert not groups.loc["pfs | 5 | 90% CI", "qualifies"]
-    assert not groups.loc["efs | 5 | 95% CI", "qualifies"]
-    pooled = peers.pool(pd.DataFrame(rows))
-    assert len(pooled) == 1 and pooled["k"].iloc[0] == 2
-    assert 70 < pooled["estimate"].iloc[0] < 80
+            dict(base, study="c", label="C", estimate=75, lower=65, upper=83)]
+    rows[2].update(changes)
+    studies = pd.DataFrame({"key": list("abc"), "label": list("ABC"), "overlap_with": ["", "", ""]})
+    return pd.DataFrame(rows), studies
 
 
-def test_pool_recovers_standard_errors_on_its_scale(forest):
-    """The pooled group is pooled on the log scale: check against a direct computation."""
-    pooled = peers.pool(forest)
-    groups = peers.pooling_groups(forest)
-    assert len(pooled) == int(groups["qualifies"].sum())
-    for row in pooled.itertuples():
-        members = forest[forest["endpoint"] == row.endpoint]
-        z = 1.959963984540054
-        yi = np.log(members["estimate"])
-        vi = ((np.log(members["upper"]) - np.log(members["lower"])) / (2 * z)) ** 2
-        fit = peers.dersimonian_laird(yi, vi)
-        assert row.estimate == pytest.approx(math.exp(fit["estimate"]))
+def test_pooling_rule_on_a_made_up_table():
+    """Hand-made: three RRMS cohorts with 95% intervals at 5 years qualify and pool to a
+    value between them; change the third's design, population, time or interval type, or
+    let two share patients, and nothing qualifies."""
+    table, studies = _made_up()
+    groups = peers.pooling_groups(table, studies=studies)
+    assert groups["qualifies"].tolist() == [True]
+    pooled = peers.pool(table, studies=studies)
+    assert pooled["k"].iloc[0] == 3 and 70 < pooled["estimate"].iloc[0] < 80
+    for change in (dict(design="randomised trial"), dict(population="active SPMS"),
+                   dict(time="4 y", time_years=4.0), dict(interval_type="90% CI", ci_level=0.90)):
+        table, studies = _made_up(**change)
+        assert not peers.pooling_groups(table, studies=studies)["qualifies"].any(), change
+        assert peers.pool(table, studies=studies).empty
+    table, studies = _made_up()
+    studies.loc[0, "overlap_with"] = "b"
+    groups = peers.pooling_groups(table, studies=studies)
+    assert not groups["qualifies"].any() and "may share patients" in groups["reason"].iloc[0]
 
 
-def test_forest_chart_embeds_aggregates_only(forest):
-    figure = charts.figure(peers.forest_chart(forest, peers.pool(forest)), alt_text="forest")
-    assert figure.data_rows < 4 * len(forest) + 10
-    spec = str(figure.spec)
-    assert "no interval reported" in spec and "Boffa 2021" in spec
-
-
-def test_differences_table_covers_the_studies():
-    table = peers.differences_table()
-    assert list(table["cite"]) == peers.citation_keys()
-    row = table.set_index("cite").loc["burt2019"]
-    assert row["regimen"] == "cyclophosphamide + ATG"
-    assert "eligibility 2.0 to 6.0" in row["EDSS"]
-
-
-def test_forest_chart_without_pool(forest):
-    """The chart draws with no pooled group too (the case where none qualifies)."""
-    figure = charts.figure(peers.forest_chart(forest), alt_text="forest")
-    assert figure.data_rows > 0
-    empty = peers.pool(forest[forest["study"] == "boffa2021"])
-    assert empty.empty and list(empty.columns) == list(peers.POOLED_COLUMNS)
-    charts.figure(peers.forest_chart(forest, empty), alt_text="forest")
+def test_pool_recovers_standard_errors_on_its_scale():
+    """The made-up group is pooled on the logit scale: check against a direct computation."""
+    table, studies = _made_up()
+    row = peers.pool(table, studies=studies).iloc[0]
+    z = 1.959963984540054
+    p = table[["estimate", "lower", "upper"]] / 100
+    logit = np.log(p / (1 - p))
+    fit = peers.dersimonian_laird(logit["estimate"], ((logit["upper"] - logit["lower"]) / (2 * z)) ** 2)
+    assert row["estimate"] == pytest.approx(100 / (1 + math.exp(-fit["estimate"])))
