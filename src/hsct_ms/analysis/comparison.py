@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from hsct_ms import terms
 from hsct_ms.inputs import published
 
 __all__ = [
@@ -68,7 +69,8 @@ MIN_STUDIES = 3
 POOLING_ATTRIBUTES = {"design": "design", "population": "population", "endpoint": "endpoint",
                       "time": "time point", "interval_type": "interval type"}
 #: values.csv ``group`` of an estimate -> its population, where the group names one.
-GROUP_POPULATIONS = {"RRMS": "RRMS", "relapsing MS": "relapsing MS", "progressive": "progressive MS (SPMS + PPMS)"}
+GROUP_POPULATIONS = {terms.PUBLISHED_GROUP[terms.RRMS]: terms.RRMS, "relapsing MS": "relapsing MS",
+                     terms.PUBLISHED_GROUP[terms.PROGRESSIVE]: terms.GROUP_LABELS[terms.PROGRESSIVE]}
 
 
 def _interval_type(level: float) -> str:
