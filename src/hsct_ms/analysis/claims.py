@@ -44,7 +44,8 @@ from hsct_ms.paths import PUBLISHED_DIR
 
 __all__ = [
     "CLAIMS_CSV", "CLAIM_COLUMNS", "WORDINGS", "NUMBER_VERDICTS", "INFERENCE_VERDICTS",
-    "load_claims", "check_codes", "number_verdict", "inference_verdict", "claim_ledger", "verdict_counts",
+    "load_claims", "values_text", "check_codes", "number_verdict", "inference_verdict", "claim_ledger",
+    "verdict_counts",
 ]
 
 CLAIMS_CSV = PUBLISHED_DIR / "claims.csv"
@@ -153,6 +154,11 @@ def _read_text(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
+def values_text() -> pd.DataFrame:
+    """``values.csv`` as transcribed (all text, indexed by key): the digits as published."""
+    return _read_text(VALUES_CSV).set_index("key")
+
+
 def _keys(cell: str) -> list[str]:
     return [k.strip() for k in cell.split(";") if k.strip()]
 
@@ -177,7 +183,8 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
         ("source", f"not one of {list(SOURCES)}"): ~frame["source"].isin(SOURCES),
         ("quote", "blank"): frame["quote"].str.strip() == "",
         ("quoted_from", "blank"): frame["quoted_from"].str.strip() == "",
-        ("value_key", "not a key of values.csv"): frame["value_key"].map(lambda c: any(k not in keys for k in _keys(c))),
+        ("value_key", "not a key of values.csv"): frame["value_key"].map(
+            lambda cell: any(k not in keys for k in _keys(cell))),
         ("check", "unknown check code"): ~frame["check"].isin(check_codes()),
         ("wording", f"not one of {list(WORDINGS)}"): ~frame["wording"].isin(list(WORDINGS)),
         ("stated", "a checked claim needs a stated value"): (frame["check"] != NO_CHECK) & (frame["stated"] == ""),
@@ -229,8 +236,8 @@ def number_verdict(claim, values: pd.DataFrame) -> str:
         return NO_NUMBER
     rows = values.loc[keys]
     if claim.source == "abstract" and len(keys) == 1:
-        printed = rows["value"].iloc[0] if rows["relation"].iloc[0] == "=" else " ".join(rows.iloc[0][["relation", "value"]])
-        if claim.stated == printed:
+        relation, value = rows["relation"].iloc[0], rows["value"].iloc[0]
+        if claim.stated == (value if relation == "=" else f"{relation} {value}"):
             return PAPER_VALUE
     if (rows["source"] == "press release").all():
         return PRESS_ONLY
@@ -314,7 +321,7 @@ def claim_ledger(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0,
         ``number, inference, reason, book, computed, tolerance, cohort_check, note``.
     """
     claims = load_claims() if claims is None else claims
-    values = _read_text(VALUES_CSV).set_index("key")
+    values = values_text()
     agree = terms.comparison_verb(is_shipped)
     rows = []
     for claim in claims.itertuples(index=False):

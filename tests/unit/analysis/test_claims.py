@@ -89,8 +89,7 @@ def test_a_bound_that_the_interval_clears_is_supported():
     """Oracle: RRMS at 10 years, 71.3% (95% CI 57.8-84.8) clears one half."""
     table = claims.load_claims()
     row = table[table["claim_id"] == "pr05"].assign(value_key="boffa2021_dwfs_rrms_10y_estimate")
-    values = claims._read_text(claims.VALUES_CSV).set_index("key")
-    verdict, reason = claims.inference_verdict(next(row.itertuples(index=False)), values)
+    verdict, reason = claims.inference_verdict(next(row.itertuples(index=False)), claims.values_text())
     assert verdict == claims.SUPPORTED and "57.8" in reason
 
 
