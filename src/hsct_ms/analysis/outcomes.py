@@ -1,10 +1,13 @@
 """Disability-worsening-free survival by subtype: the analyses of the outcomes chapter.
 
-The chapter calls these functions and shows their results; the logic lives here so
-it is tested (tests/test_outcomes.py).
+The chapter calls these functions and shows their results; the logic lives here so it
+is tested (``tests/unit/analysis/test_outcomes.py``). Groups, group keys and the
+tolerances of published targets come from :mod:`hsct_ms.terms`. The sensitivity
+analyses, the comparison from published numbers alone and the follow-up checks are in
+:mod:`hsct_ms.analysis.outcomes_sensitivity`.
 
-Groups follow the paper: RRMS; progressive = SPMS + PPMS; plus the whole cohort and
-SPMS alone (the paper reports neither with an interval).
+Main estimand: time from transplant to confirmed EDSS worsening; a patient who dies
+without worsening is censored at death (``dwfs_years``, ``worsening`` of the cohort file).
 """
 
 from __future__ import annotations
@@ -13,45 +16,40 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
+from hsct_ms import stats, terms
 from hsct_ms.inputs import published
-from hsct_ms import stats
 from hsct_ms.terms import progressive_mask
 
 __all__ = [
     "TOLERANCE",
     "analysis_groups",
     "reproduction_table",
-    "comparison_verb",
     "interval_comparison",
     "model_frame",
     "cox_models",
     "ph_tests",
     "restricted_means",
     "logrank",
+    "ENSEMBLE_STATISTICS",
+    "ensemble_statistics",
+    "cohort_statistics",
+    "subtype_statistics",
 ]
 
-#: Allowed |reproduced - published| in percentage points, by quantity.
-TOLERANCE = {"estimate": 0.5, "lower": 1.5, "upper": 1.5}
+#: Reproduction-table quantity -> the ``kind`` of :func:`hsct_ms.inputs.published.dwfs_value`.
 _PUBLISHED_KIND = {"estimate": "estimate", "lower": "ci_lower", "upper": "ci_upper"}
-#: Chapter label -> group name of :func:`hsct_ms.inputs.published.dwfs_value`.
-PUBLISHED_GROUPS = {"RRMS": "RRMS", "Progressive": "progressive"}
+#: Thin alias for callers outside this chapter (claims chapter): the DWFS tolerances of
+#: :data:`hsct_ms.terms.TOLERANCE` keyed by reproduction-table quantity.
+TOLERANCE = {quantity: terms.tolerance("dwfs", kind) for quantity, kind in _PUBLISHED_KIND.items()}
+#: Thin alias for callers outside this chapter: the paper's two groups and their published names.
+PUBLISHED_GROUPS = {group: terms.PUBLISHED_GROUP[group] for group in terms.COMPARED_GROUPS}
 
 
 def analysis_groups(patients: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Label -> patients, in display order: All, RRMS, Progressive, SPMS (empty groups left out)."""
-    groups = {
-        "All": patients,
-        "RRMS": patients[patients["subtype"] == "RRMS"],
-        "Progressive": patients[progressive_mask(patients)],
-        "SPMS": patients[patients["subtype"] == "SPMS"],
-    }
-    return {label: frame for label, frame in groups.items() if len(frame)}
-
-
-def comparison_verb(is_shipped: bool) -> str:
-    """"reproduces" on the shipped reconstruction; "compares with" on any other cohort."""
-    return "reproduces" if is_shipped else "compares with"
+    """Thin alias of :func:`hsct_ms.terms.group_members` for callers outside this chapter."""
+    return terms.group_members(patients)
 
 
 def reproduction_table(
@@ -76,27 +74,24 @@ def reproduction_table(
     -------
     pandas.DataFrame
         One row per group, year and quantity (``estimate``, ``lower``, ``upper``):
-        ``published`` and ``reproduced`` in percent, ``difference`` (reproduced -
-        published, points), ``tolerance`` (:data:`TOLERANCE`), ``within`` (bool)
-        and ``at_risk`` at that year.
+        ``published`` and ``computed`` in percent, ``difference`` (computed -
+        published, points), ``tolerance`` (:data:`hsct_ms.terms.TOLERANCE`), ``within``
+        (bool) and ``at_risk`` at that year.
     """
-    frames = analysis_groups(patients)
+    frames = terms.group_members(patients, terms.COMPARED_GROUPS)
     rows = []
-    for label, group in PUBLISHED_GROUPS.items():
-        frame = frames.get(label)
-        if frame is None:
-            continue
+    for group, frame in frames.items():
         at = stats.survival_at(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int),
-                                  np.asarray(years, dtype=float))
+                               np.asarray(years, dtype=float))
         for i, year in enumerate(years):
             for quantity, kind in _PUBLISHED_KIND.items():
-                pub = float(published_value(group, year, kind))
-                rep = 100 * float(at[{"estimate": "survival"}.get(quantity, quantity)].iloc[i])
-                diff = rep - pub
+                pub = float(published_value(terms.PUBLISHED_GROUP[group], year, kind))
+                computed = 100 * float(at["survival" if quantity == "estimate" else quantity].iloc[i])
+                tol = terms.tolerance("dwfs", kind)
                 rows.append({
-                    "group": label, "year": year, "quantity": quantity, "published": pub,
-                    "reproduced": rep, "difference": diff, "tolerance": TOLERANCE[quantity],
-                    "within": bool(abs(diff) <= TOLERANCE[quantity] + 1e-9),
+                    "group": group, "year": year, "quantity": quantity, "published": pub,
+                    "computed": computed, "difference": computed - pub, "tolerance": tol,
+                    "within": bool(abs(computed - pub) <= tol + 1e-9),
                     "at_risk": int(at["at_risk"].iloc[i]),
                 })
     return pd.DataFrame(rows)
@@ -106,9 +101,9 @@ def interval_comparison(frames: Mapping[str, pd.DataFrame], years=(5, 10),
                         duration_col: str = "dwfs_years", event_col: str = "worsening") -> pd.DataFrame:
     """Plain and log-log Greenwood 95% intervals at ``years``, as proportions.
 
-    Read off :func:`hsct_ms.stats.stats.km_table` (the row of the last distinct time
-    at or before each year). Columns: ``group, year, survival, lower, upper,
-    lower_loglog, upper_loglog``.
+    Read off :func:`hsct_ms.stats.km_table` (the row of the last distinct time at or
+    before each year). Columns: ``group, year, survival, lower, upper, lower_loglog,
+    upper_loglog``.
     """
     rows = []
     for label, frame in frames.items():
@@ -147,7 +142,7 @@ def _for_each_model(analysis, patients: pd.DataFrame, duration_col: str, event_c
 
 def cox_models(patients: pd.DataFrame, duration_col: str = "dwfs_years",
                event_col: str = "worsening") -> pd.DataFrame:
-    """Cox models of :data:`MODELS`, stacked: ``model, covariate`` + :func:`hsct_ms.stats.stats.cox_model` columns."""
+    """Cox models of :data:`MODELS`, stacked: ``model, covariate`` + :func:`hsct_ms.stats.cox_model` columns."""
     return _for_each_model(stats.cox_model, patients, duration_col, event_col)
 
 
@@ -173,9 +168,79 @@ def restricted_means(frames: Mapping[str, pd.DataFrame], tau: float = 10.0,
 
 
 def logrank(patients: pd.DataFrame, duration_col: str = "dwfs_years", event_col: str = "worsening") -> dict:
-    """Log-rank test of RRMS against progressive MS (:func:`hsct_ms.stats.stats.logrank_test`).
+    """Log-rank test of RRMS against progressive MS (:func:`hsct_ms.stats.logrank_test`).
 
     Groups are labelled ``"RRMS"`` and ``"Progressive"`` in ``observed`` and ``expected``.
     """
-    labels = np.where(progressive_mask(patients), "Progressive", "RRMS")
+    labels = np.where(progressive_mask(patients), terms.PROGRESSIVE, terms.RRMS)
     return stats.logrank_test(patients[duration_col].to_numpy(float), patients[event_col].to_numpy(int), labels)
+
+
+# --------------------------------------------------------------------------- RRMS vs progressive
+
+#: Statistics of the subtype comparison that no published number pins down, in display
+#: order: the columns of ``data/ensemble.csv`` that hold them (the RMST columns appear
+#: once the ensemble records them).
+ENSEMBLE_STATISTICS = ("logrank_chi2", "logrank_p", "cox_hr", "cox_lower", "cox_upper", "cox_p",
+                       "rmst_rrms_10y", "rmst_progressive_10y", "rmst_difference_10y")
+
+
+def ensemble_statistics(members: pd.DataFrame) -> pd.DataFrame:
+    """Median and range of each statistic of :data:`ENSEMBLE_STATISTICS` over the members.
+
+    Returns columns ``statistic, value`` (median), ``lower``, ``upper`` (minimum and
+    maximum) and ``n`` (members), for the statistics the ensemble file holds.
+    """
+    rows = [{"statistic": name, "value": float(members[name].median()), "lower": float(members[name].min()),
+             "upper": float(members[name].max()), "n": int(members[name].notna().sum())}
+            for name in ENSEMBLE_STATISTICS if name in members.columns]
+    return pd.DataFrame(rows)
+
+
+def cohort_statistics(patients: pd.DataFrame, tau: float = 10.0) -> pd.DataFrame:
+    """The same statistics as :func:`ensemble_statistics`, estimated on ``patients``.
+
+    ``value`` is the estimate, ``lower``/``upper`` its 95% interval (Wald for hazard
+    ratios, plain for restricted means; the RMST difference treats the groups as
+    independent). The adjusted Cox terms and the global proportional-hazards test are
+    added (``cox_adj_hr``, ``cox_adj_age``, ``cox_adj_edss``, ``ph_global_p``).
+    """
+    test = logrank(patients)
+    models = cox_models(patients).set_index(["model", "covariate"])
+    rmst = restricted_means(terms.group_members(patients, terms.COMPARED_GROUPS), tau).set_index("group")
+    rows = [("logrank_chi2", test["chi2"], np.nan, np.nan), ("logrank_p", test["p"], np.nan, np.nan)]
+    unadjusted = models.loc[("unadjusted", "progressive")]
+    rows += [("cox_hr", unadjusted["hazard_ratio"], unadjusted["lower"], unadjusted["upper"]),
+             ("cox_p", unadjusted["p"], np.nan, np.nan)]
+    for group, key in ((terms.RRMS, "rrms"), (terms.PROGRESSIVE, "progressive")):
+        rows.append((f"rmst_{key}_10y", rmst.loc[group, "rmst"], rmst.loc[group, "lower"], rmst.loc[group, "upper"]))
+    difference = rmst.loc[terms.RRMS, "rmst"] - rmst.loc[terms.PROGRESSIVE, "rmst"]
+    half_width = norm.ppf(0.975) * float(np.hypot(rmst.loc[terms.RRMS, "se"], rmst.loc[terms.PROGRESSIVE, "se"]))
+    rows.append(("rmst_difference_10y", difference, difference - half_width, difference + half_width))
+    adjusted = "adjusted for age and baseline EDSS"
+    for covariate, key in (("progressive", "cox_adj_hr"), ("age", "cox_adj_age"), ("baseline_edss", "cox_adj_edss")):
+        row = models.loc[(adjusted, covariate)]
+        rows.append((key, row["hazard_ratio"], row["lower"], row["upper"]))
+    ph = ph_tests(patients)
+    rows.append(("ph_global_p", float(ph[ph["covariate"] == "GLOBAL"]["p"].iloc[0]), np.nan, np.nan))
+    frame = pd.DataFrame(rows, columns=["statistic", "value", "lower", "upper"])
+    return frame.astype({"value": float, "lower": float, "upper": float}).assign(n=1)
+
+
+def subtype_statistics(patients: pd.DataFrame, is_shipped: bool, members: pd.DataFrame | None = None) -> pd.DataFrame:
+    """RRMS against progressive MS, shown the way the evidence allows (the one switch).
+
+    On the shipped reconstruction these statistics are not pinned down by any published
+    number, so they are shown as their median and range over the reconstruction ensemble
+    (``members``, by default the members of ``data/ensemble.csv``), never as one draw's
+    estimate. On a user's cohort they are that cohort's estimates with 95% intervals.
+    Columns: ``statistic, value, lower, upper, n, basis`` (``ensemble`` or ``cohort``).
+    """
+    if not is_shipped:
+        return cohort_statistics(patients).assign(basis="cohort")
+    if members is None:
+        # Imported here: the ensemble module computes its rows with this module's analyses.
+        from hsct_ms.reconstruction import ensemble as reconstruction_ensemble
+
+        members = reconstruction_ensemble.members(reconstruction_ensemble.load_ensemble())
+    return ensemble_statistics(members).assign(basis="ensemble")

@@ -1,13 +1,18 @@
 """Analyses of the outcomes chapter. Oracles: the published abstract (reproduction
-table on the shipped cohort), hsct_ms.stats.survival (checked against R) for the rest."""
+table on the shipped cohort), hsct_ms.stats (checked against R) for the rest, the
+stored ensemble (median and range recomputed by hand with pandas), and hand-computed
+examples for the sensitivity analyses, the published-number arithmetic and follow-up."""
 
 import numpy as np
 import pytest
 
-from hsct_ms.inputs import cohort
+import pandas as pd
+
+from hsct_ms import stats, terms
 from hsct_ms.analysis import outcomes
-from hsct_ms.inputs import published
-from hsct_ms import stats
+from hsct_ms.analysis import outcomes_sensitivity as sensitivity
+from hsct_ms.inputs import cohort, published
+from hsct_ms.reconstruction import ensemble
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +45,18 @@ def test_estimate_tolerance_is_half_a_point(patients):
     def shifted(group, year, kind):
         value = published.dwfs_value(group, year, kind)
         if (group, year, kind) == ("RRMS", 10, "estimate"):
-            return est["reproduced"] + 0.51
+            return est["computed"] + 0.51
         return value
 
     table = outcomes.reproduction_table(patients, published_value=shifted)
     assert table["within"].sum() == len(table) - 1
 
 
-def test_comparison_verb():
-    assert outcomes.comparison_verb(True) == "reproduces"
-    assert outcomes.comparison_verb(False) == "compares with"
+def test_tolerances_come_from_terms():
+    assert outcomes.TOLERANCE["estimate"] == terms.tolerance("dwfs", "estimate")
+    assert outcomes.TOLERANCE["lower"] == terms.tolerance("dwfs", "ci_lower")
+    table = outcomes.reproduction_table(cohort.load_cohort())
+    assert set(table["tolerance"]) == {terms.tolerance("dwfs", k) for k in ("estimate", "ci_lower")}
 
 
 def test_interval_comparison_matches_km_table_and_survival_at(patients):
@@ -95,3 +102,109 @@ def test_logrank_matches_survival_logrank_test(patients):
     assert result["chi2"] == pytest.approx(direct["chi2"])
     assert result["df"] == 1
     assert result["observed"]["Progressive"] == direct["observed"]["a"]
+
+
+# --------------------------------------------------------------------------- subtype statistics
+
+
+def test_ensemble_statistics_are_median_and_range_of_the_members():
+    members = ensemble.members(ensemble.load_ensemble())
+    table = outcomes.subtype_statistics(None, is_shipped=True, members=members).set_index("statistic")
+    assert (table["basis"] == "ensemble").all()
+    for name in ("logrank_p", "cox_hr"):
+        assert table.loc[name, "value"] == pytest.approx(members[name].median())
+        assert table.loc[name, "lower"] == pytest.approx(members[name].min())
+        assert table.loc[name, "upper"] == pytest.approx(members[name].max())
+        assert table.loc[name, "n"] == len(members)
+    # covariate effects are null by construction: never shown on the shipped cohort
+    assert not any(key.startswith("cox_adj") for key in table.index)
+
+
+def test_cohort_statistics_equal_the_cohort_analyses(patients):
+    table = outcomes.subtype_statistics(patients, is_shipped=False).set_index("statistic")
+    assert (table["basis"] == "cohort").all()
+    assert table.loc["logrank_p", "value"] == pytest.approx(outcomes.logrank(patients)["p"])
+    models = outcomes.cox_models(patients)
+    unadjusted = models[(models["model"] == "unadjusted") & (models["covariate"] == "progressive")].iloc[0]
+    assert table.loc["cox_hr", "value"] == pytest.approx(unadjusted["hazard_ratio"])
+    rmst = table.loc[["rmst_rrms_10y", "rmst_progressive_10y", "rmst_difference_10y"], "value"]
+    assert rmst.iloc[2] == pytest.approx(rmst.iloc[0] - rmst.iloc[1])
+    assert "cox_adj_age" in table.index
+
+
+# --------------------------------------------------------------------------- sensitivity analyses
+
+
+def tiny_cohort():
+    # 5 patients: one worsens at 1, one dies (no worsening) at 2, one worsens at 3, two censored
+    return pd.DataFrame({
+        "subtype": ["RRMS"] * 5, "transplant_year": [2010, 2010, 2012, 2015, 2018],
+        "followup_years": [6.0, 2.0, 5.0, 4.0, 1.5], "dwfs_years": [1.0, 2.0, 3.0, 4.0, 1.5],
+        "worsening": [1, 0, 1, 0, 0], "died": [0, 1, 0, 0, 0],
+    })
+
+
+def test_event_codes_by_hand():
+    codes = sensitivity.event_codes(tiny_cohort())
+    assert codes["code"].tolist() == [1, 2, 1, 0, 0]
+    assert codes["time"].tolist() == [1.0, 2.0, 3.0, 4.0, 1.5]
+
+
+def test_sensitivity_table_by_hand():
+    # at year 3.5: main KM censors the death: (4/5)(3/4... ) -> times 1 (n=5, d=1), 1.5 censored,
+    # 2 censored (death), 3 (n=2, d=1): S = 4/5 * 1/2 = 0.4.
+    # composite: 1 (n=5), 2 death (n=3): 4/5 * 2/3, 3 (n=2): * 1/2 = 0.266667.
+    # competing: CIF = 1/5 + (4/5 * 2/3) * 1/2 = 0.2 + 0.266667 = 0.466667 -> 0.533333.
+    row = sensitivity.sensitivity_table({"RRMS": tiny_cohort()}, years=(3.5,)).iloc[0]
+    assert row["main"] == pytest.approx(0.4)
+    assert row["composite"] == pytest.approx(4 / 5 * 2 / 3 * 1 / 2)
+    assert row["competing"] == pytest.approx(1 - (0.2 + 4 / 15))
+    assert row["deaths"] == 1
+
+
+def test_sensitivity_ordering_on_the_shipped_cohort(patients):
+    # composite <= main <= competing: counting deaths as events can only lower the curve,
+    # counting them as competing can only raise the share not worsened.
+    table = sensitivity.sensitivity_table(terms.group_members(patients))
+    assert (table["composite"] <= table["main"] + 1e-12).all()
+    assert (table["main"] <= table["competing"] + 1e-12).all()
+
+
+def test_published_comparison_uses_the_abstract():
+    difference = sensitivity.published_difference().set_index("year")
+    # 85.5 - 71.0 = 14.5 points at 5 years; 71.3 - 57.2 = 14.1 at 10 (abstract)
+    assert difference.loc[5, "difference"] == pytest.approx(0.145)
+    assert difference.loc[10, "difference"] == pytest.approx(0.141)
+    conditional = sensitivity.published_conditional().set_index("group")
+    assert conditional.loc["RRMS", "conditional"] == pytest.approx(0.713 / 0.855)
+    bounds, diff = sensitivity.published_rmst_bounds()
+    assert bounds.set_index("group").loc["RRMS", "lower"] == pytest.approx(5 * 0.855 + 5 * 0.713)
+    assert diff["sign_determined"] is False
+
+
+# --------------------------------------------------------------------------- follow-up
+
+
+def test_calendar_assumption_shipped_and_user(patients):
+    shipped = sensitivity.calendar_assumption(patients, True)
+    assert shipped["source"] == "reconstruction" and shipped["data_cutoff"] == 2020.5
+    user = sensitivity.calendar_assumption(tiny_cohort(), False)
+    # latest follow-up end: 2010 + 0.5 + 6.0 = 2016.5, 2018 + 0.5 + 1.5 = 2020.0
+    assert user == {"data_cutoff": 2020.0, "month_fraction": 0.5, "source": "assumed"}
+
+
+def test_followup_completeness_by_hand():
+    # cut-off 2020.0, mid-year: potential 9.5, 9.5, 7.5, 4.5, 1.5; the death ends at 2.0
+    # observed 6, 2, 5, 4, 1.5 -> C = 18.5 / (9.5 + 2 + 7.5 + 4.5 + 1.5) = 18.5 / 25
+    table = sensitivity.followup_completeness(tiny_cohort(), {"data_cutoff": 2020.0, "month_fraction": 0.5})
+    first = table.iloc[0]
+    assert first["clark_c"] == pytest.approx(18.5 / 25)
+    # gaps 3.5, -, 2.5, 0.5, 0 with a 1-year window: two followed to the cut-off
+    assert (first["died"], first["followed to the cut-off"], first["stopped before the cut-off"]) == (1, 2, 2)
+    assert table["month_fraction"].tolist() == [0.5, 1.0]
+
+
+def test_era_table_by_hand():
+    eras = sensitivity.era_table(tiny_cohort(), split_year=2011).set_index("era")
+    assert eras["patients"].tolist() == [2, 3]
+    assert eras.loc["up to 2011", "worsenings"] == 1 and eras.loc["up to 2011", "deaths"] == 1

@@ -1,0 +1,221 @@
+"""The outcomes chapter's tables and phrases: formatting only, no statistics.
+
+Each function takes a frame from :mod:`hsct_ms.analysis.outcomes` or
+:mod:`hsct_ms.analysis.outcomes_sensitivity` and returns the rows a reader sees, as
+text, ready for :func:`hsct_ms.display.tables.table`. Counts pass through ``count``
+(``ctx.count`` of :mod:`hsct_ms.chapter`), so small counts are withheld on a user's
+cohort. Proportions are shown in percent with one decimal, as the paper prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+__all__ = [
+    "percent", "percent_interval", "reproduction_rows", "interval_rows", "STATISTIC_LABELS",
+    "subtype_statistic_rows", "subtype_statistic_phrases", "sensitivity_rows", "published_difference_rows",
+    "published_conditional_rows", "published_rmst_rows", "completeness_rows", "era_rows", "calendar_phrase",
+    "statistics_basis", "censoring_verdict",
+]
+
+
+def _plain(n) -> str:
+    return f"{int(n)}"
+
+
+def percent(value: float) -> str:
+    """A proportion in percent, one decimal: ``0.8553`` -> ``"85.5"``."""
+    return f"{100 * value:.1f}"
+
+
+def percent_interval(lower: float, upper: float) -> str:
+    """Two proportions as a percent interval: ``"76.9 to 94.1"``."""
+    return f"{percent(lower)} to {percent(upper)}"
+
+
+def reproduction_rows(reproduction: pd.DataFrame, count: Callable = _plain) -> pd.DataFrame:
+    """Rows of the published-against-computed table (values already in percent)."""
+    return pd.DataFrame({
+        "group": reproduction["group"],
+        "year": reproduction["year"].map("{} y".format),
+        "quantity": reproduction["quantity"],
+        "published": reproduction["published"].map("{:.1f}".format),
+        "computed": reproduction["computed"].map("{:.1f}".format),
+        "difference": reproduction["difference"].map("{:+.2f}".format),
+        "within": [("yes" if ok else "NO") + f" (± {tol:g})"
+                   for ok, tol in zip(reproduction["within"], reproduction["tolerance"])],
+        "at risk": reproduction["at_risk"].map(count),
+    })
+
+
+def interval_rows(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the plain against log-log interval table."""
+    return pd.DataFrame({
+        "group": intervals["group"],
+        "year": intervals["year"].map("{} y".format),
+        "estimate": intervals["survival"].map(percent),
+        "plain 95% interval": [percent_interval(lo, up) for lo, up in zip(intervals["lower"], intervals["upper"])],
+        "log-log 95% interval": [percent_interval(lo, up)
+                                 for lo, up in zip(intervals["lower_loglog"], intervals["upper_loglog"])],
+    })
+
+
+#: Statistic key -> (label, number format).
+STATISTIC_LABELS = {
+    "logrank_chi2": ("log-rank chi-square (1 df)", "{:.2f}"),
+    "logrank_p": ("log-rank p", "{:.3f}"),
+    "cox_hr": ("Cox hazard ratio, progressive vs RRMS", "{:.2f}"),
+    "cox_lower": ("its lower 95% bound", "{:.2f}"),
+    "cox_upper": ("its upper 95% bound", "{:.2f}"),
+    "cox_p": ("Cox p", "{:.3f}"),
+    "rmst_rrms_10y": ("mean worsening-free years to 10, RRMS", "{:.2f}"),
+    "rmst_progressive_10y": ("mean worsening-free years to 10, progressive", "{:.2f}"),
+    "rmst_difference_10y": ("difference, RRMS minus progressive (years)", "{:.2f}"),
+    "cox_adj_hr": ("Cox hazard ratio adjusted for age and baseline EDSS", "{:.2f}"),
+    "cox_adj_age": ("  age, per year (adjusted model)", "{:.2f}"),
+    "cox_adj_edss": ("  baseline EDSS, per point (adjusted model)", "{:.2f}"),
+    "ph_global_p": ("proportional-hazards test, global p (adjusted model)", "{:.3f}"),
+}
+
+
+def _range(fmt: str, lower: float, upper: float) -> str:
+    return "" if pd.isna(lower) else f"{fmt.format(lower)} to {fmt.format(upper)}"
+
+
+def subtype_statistic_rows(statistics: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the RRMS against progressive table: ensemble median and range, or estimate and 95% interval."""
+    on_ensemble = (statistics["basis"] == "ensemble").all()
+    labels = [STATISTIC_LABELS[key] for key in statistics["statistic"]]
+    return pd.DataFrame({
+        "statistic": [label for label, _ in labels],
+        "median over the reconstructions" if on_ensemble else "estimate":
+            [fmt.format(v) for (_, fmt), v in zip(labels, statistics["value"])],
+        "range (min to max)" if on_ensemble else "95% interval":
+            [_range(fmt, lo, up) for (_, fmt), lo, up in zip(labels, statistics["lower"], statistics["upper"])],
+    })
+
+
+def subtype_statistic_phrases(statistics: pd.DataFrame) -> dict[str, str]:
+    """Statistic key -> the phrase a sentence uses: ``"0.029 (0.001 to 0.244 over 60
+    reconstructions)"`` on the ensemble, ``"0.054"`` or ``"1.82 (95% interval 0.98 to 3.39)"``
+    on a cohort."""
+    phrases = {}
+    for row in statistics.itertuples(index=False):
+        fmt = STATISTIC_LABELS[row.statistic][1]
+        text = fmt.format(row.value)
+        if row.basis == "ensemble":
+            text += f" (median; {_range(fmt, row.lower, row.upper)} over {row.n} reconstructions)"
+        elif not pd.isna(row.lower):
+            text += f" (95% interval {_range(fmt, row.lower, row.upper)})"
+        phrases[row.statistic] = text
+    return phrases
+
+
+def sensitivity_rows(table: pd.DataFrame, count: Callable = _plain) -> pd.DataFrame:
+    """Rows of the three-estimands table (percent)."""
+    return pd.DataFrame({
+        "group": table["group"],
+        "year": table["year"].map("{} y".format),
+        "deaths": table["deaths"].map(count),
+        "main: deaths censored": [f"{percent(s)} ({percent_interval(lo, up)})"
+                                  for s, lo, up in zip(table["main"], table["main_lower"], table["main_upper"])],
+        "death as an event": [f"{percent(s)} ({percent_interval(lo, up)})" for s, lo, up
+                              in zip(table["composite"], table["composite_lower"], table["composite_upper"])],
+        "death a competing risk": table["competing"].map(percent),
+    })
+
+
+def published_difference_rows(difference: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the published-numbers difference table (percentage points)."""
+    return pd.DataFrame({
+        "year": difference["year"].map("{} y".format),
+        "RRMS minus progressive (points)": difference["difference"].map(percent),
+        "95% interval": [percent_interval(lo, up) for lo, up in zip(difference["lower"], difference["upper"])],
+        "z": difference["z_statistic"].map("{:.2f}".format),
+        "p (two-sided)": difference["p"].map("{:.3f}".format),
+    })
+
+
+def published_conditional_rows(conditional: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the conditional survival and average hazard table."""
+    return pd.DataFrame({
+        "group": conditional["group"],
+        "S(5)": conditional["s5"].map(percent),
+        "S(10)": conditional["s10"].map(percent),
+        "S(10) / S(5)": conditional["conditional"].map(percent),
+        "average hazard 0-5 y (per 100 per year)": conditional["hazard_0_5"].map(percent),
+        "average hazard 5-10 y (per 100 per year)": conditional["hazard_5_10"].map(percent),
+        "ratio, later / earlier": conditional["hazard_ratio"].map("{:.2f}".format),
+    })
+
+
+def published_rmst_rows(bounds: pd.DataFrame, difference: dict) -> pd.DataFrame:
+    """Rows of the RMST bounds table (years), the difference last."""
+    rows = [{"group": group, "lowest possible": f"{lo:.2f}", "highest possible": f"{up:.2f}"}
+            for group, lo, up in zip(bounds["group"], bounds["lower"], bounds["upper"])]
+    rows.append({"group": "RRMS minus progressive", "lowest possible": f"{difference['lower']:.2f}",
+                 "highest possible": f"{difference['upper']:.2f}"})
+    return pd.DataFrame(rows)
+
+
+def completeness_rows(completeness: pd.DataFrame, count: Callable = _plain) -> pd.DataFrame:
+    """Rows of the follow-up completeness table, one per assumed transplant date."""
+    position = {0.0: "1 January", 0.5: "mid-year", 1.0: "31 December"}
+    out = pd.DataFrame({
+        "transplant assumed at": completeness["month_fraction"].map(lambda f: position.get(f, f"{f:g} of the year")),
+        "Clark's C": completeness["clark_c"].map(percent),
+    })
+    for reason in completeness.columns[2:]:
+        out[reason] = completeness[reason].map(count)
+    return out
+
+
+def era_rows(eras: pd.DataFrame, count: Callable = _plain) -> pd.DataFrame:
+    """Rows of the transplant-era table."""
+    return pd.DataFrame({
+        "transplanted": eras["era"],
+        "patients": eras["patients"].map(count),
+        "worsenings": eras["worsenings"].map(count),
+        "deaths": eras["deaths"].map(count),
+        "DWFS at 5 y (95% interval)": [f"{percent(s)} ({percent_interval(lo, up)})"
+                                        for s, lo, up in zip(eras["survival"], eras["lower"], eras["upper"])],
+        "at risk at 5 y": eras["at_risk"].map(count),
+    })
+
+
+def calendar_phrase(assumption: dict) -> str:
+    """Where the data cut-off and the transplant dates of the follow-up checks come from."""
+    cutoff = f"{assumption['data_cutoff']:.2f}"
+    if assumption["source"] == "reconstruction":
+        return (f"the reconstruction's own settings (recorded in data/reconstruction.json): data cut-off at "
+                f"{cutoff} (as a decimal year) and transplants at position {assumption['month_fraction']:g} "
+                "of their year (0.5 = mid-year). Both are assumptions: the paper publishes neither")
+    return (f"an assumption, since a cohort file holds no dates: transplants at position "
+            f"{assumption['month_fraction']:g} of their year (0.5 = mid-year) and a data cut-off at the "
+            f"latest follow-up date that implies, {cutoff} (as a decimal year)")
+
+
+def statistics_basis(statistics: pd.DataFrame) -> str:
+    """The sentence that says what the subtype statistics are in this build."""
+    if (statistics["basis"] == "ensemble").all():
+        n = int(statistics["n"].max())
+        return (f"On the shipped reconstruction no published number pins these statistics down, so "
+                f"they are shown as their median and range over the {n} reconstructions of the "
+                "ensemble that all meet every published target, not as one reconstruction's "
+                "estimate and p-value; the effects of age and baseline EDSS are left out, because "
+                "the reconstruction assigned both independently of worsening (null by construction)")
+    return ("On this cohort they are its own estimates with 95% intervals, the published "
+            "curves the reference")
+
+
+def censoring_verdict(completeness_row: pd.Series) -> str:
+    """Whether survivors' follow-up mostly ended at the cut-off or before it (one row of
+    :func:`hsct_ms.analysis.outcomes_sensitivity.followup_completeness`)."""
+    administrative = int(completeness_row["followed to the cut-off"])
+    stopped = int(completeness_row["stopped before the cut-off"])
+    if stopped > administrative:
+        return ("most censoring is not administrative: most survivors were not censored because "
+                "they were transplanted recently, but because their follow-up stopped well before the cut-off")
+    return "most censoring is administrative: most survivors were followed to the data cut-off"
