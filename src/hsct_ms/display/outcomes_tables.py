@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 __all__ = [
-    "percent", "percent_interval", "reproduction_rows", "interval_rows", "STATISTIC_LABELS",
+    "percent", "percent_interval", "p_value", "reproduction_rows", "interval_rows", "STATISTIC_LABELS",
     "subtype_statistic_rows", "subtype_statistic_phrases", "sensitivity_rows", "published_difference_rows",
     "published_conditional_rows", "published_rmst_rows", "completeness_rows", "era_rows", "calendar_phrase",
     "statistics_basis", "censoring_verdict",
@@ -62,26 +62,35 @@ def interval_rows(intervals: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-#: Statistic key -> (label, number format).
+#: Statistic key -> (label, number format; ``"p"`` for :func:`p_value`).
 STATISTIC_LABELS = {
     "logrank_chi2": ("log-rank chi-square (1 df)", "{:.2f}"),
-    "logrank_p": ("log-rank p", "{:.3f}"),
+    "logrank_p": ("log-rank p", "p"),
     "cox_hr": ("Cox hazard ratio, progressive vs RRMS", "{:.2f}"),
     "cox_lower": ("its lower 95% bound", "{:.2f}"),
     "cox_upper": ("its upper 95% bound", "{:.2f}"),
-    "cox_p": ("Cox p", "{:.3f}"),
+    "cox_p": ("Cox p", "p"),
     "rmst_rrms_10y": ("mean worsening-free years to 10, RRMS", "{:.2f}"),
     "rmst_progressive_10y": ("mean worsening-free years to 10, progressive", "{:.2f}"),
     "rmst_difference_10y": ("difference, RRMS minus progressive (years)", "{:.2f}"),
     "cox_adj_hr": ("Cox hazard ratio adjusted for age and baseline EDSS", "{:.2f}"),
     "cox_adj_age": ("  age, per year (adjusted model)", "{:.2f}"),
     "cox_adj_edss": ("  baseline EDSS, per point (adjusted model)", "{:.2f}"),
-    "ph_global_p": ("proportional-hazards test, global p (adjusted model)", "{:.3f}"),
+    "ph_global_p": ("proportional-hazards test, global p (adjusted model)", "p"),
 }
 
 
+def p_value(p: float) -> str:
+    """A p-value to 3 decimals, ``<0.001`` below that (never ``0.000``)."""
+    return "<0.001" if p < 0.0005 else f"{p:.3f}"
+
+
+def _number(fmt: str, value: float) -> str:
+    return p_value(value) if fmt == "p" else fmt.format(value)
+
+
 def _range(fmt: str, lower: float, upper: float) -> str:
-    return "" if pd.isna(lower) else f"{fmt.format(lower)} to {fmt.format(upper)}"
+    return "" if pd.isna(lower) else f"{_number(fmt, lower)} to {_number(fmt, upper)}"
 
 
 def subtype_statistic_rows(statistics: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +100,7 @@ def subtype_statistic_rows(statistics: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "statistic": [label for label, _ in labels],
         "median over the reconstructions" if on_ensemble else "estimate":
-            [fmt.format(v) for (_, fmt), v in zip(labels, statistics["value"])],
+            [_number(fmt, v) for (_, fmt), v in zip(labels, statistics["value"])],
         "range (min to max)" if on_ensemble else "95% interval":
             [_range(fmt, lo, up) for (_, fmt), lo, up in zip(labels, statistics["lower"], statistics["upper"])],
     })
@@ -104,7 +113,7 @@ def subtype_statistic_phrases(statistics: pd.DataFrame) -> dict[str, str]:
     phrases = {}
     for row in statistics.itertuples(index=False):
         fmt = STATISTIC_LABELS[row.statistic][1]
-        text = fmt.format(row.value)
+        text = _number(fmt, row.value)
         if row.basis == "ensemble":
             text += f" (median; {_range(fmt, row.lower, row.upper)} over {row.n} reconstructions)"
         elif not pd.isna(row.lower):
@@ -134,7 +143,7 @@ def published_difference_rows(difference: pd.DataFrame) -> pd.DataFrame:
         "RRMS minus progressive (points)": difference["difference"].map(percent),
         "95% interval": [percent_interval(lo, up) for lo, up in zip(difference["lower"], difference["upper"])],
         "z": difference["z_statistic"].map("{:.2f}".format),
-        "p (two-sided)": difference["p"].map("{:.3f}".format),
+        "p (two-sided)": difference["p"].map(p_value),
     })
 
 

@@ -87,3 +87,11 @@ def test_era_rows():
                          "survival": [0.808], "lower": [0.731], "upper": [0.886], "at_risk": [80]})
     assert shown.era_rows(eras, withheld).iloc[0].tolist() == ["up to 2007", "102", "31", "<5",
                                                                "80.8 (73.1 to 88.6)", "80"]
+
+
+def test_p_value_never_reads_zero():
+    assert shown.p_value(0.0537) == "0.054"
+    assert shown.p_value(0.0004) == "<0.001"
+    stats = pd.DataFrame({"statistic": ["logrank_p"], "value": [1e-5], "lower": [np.nan], "upper": [np.nan],
+                          "n": [1], "basis": ["cohort"]})
+    assert shown.subtype_statistic_rows(stats).iloc[0].tolist() == ["log-rank p", "<0.001", ""]
