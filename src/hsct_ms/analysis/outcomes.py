@@ -23,7 +23,6 @@ from hsct_ms.inputs import published
 from hsct_ms.terms import progressive_mask
 
 __all__ = [
-    "TOLERANCE",
     "analysis_groups",
     "reproduction_table",
     "interval_comparison",
@@ -40,15 +39,14 @@ __all__ = [
 
 #: Reproduction-table quantity -> the ``kind`` of :func:`hsct_ms.inputs.published.dwfs_value`.
 _PUBLISHED_KIND = {"estimate": "estimate", "lower": "ci_lower", "upper": "ci_upper"}
-#: Thin alias for callers outside this chapter (claims chapter): the DWFS tolerances of
-#: :data:`hsct_ms.terms.TOLERANCE` keyed by reproduction-table quantity.
-TOLERANCE = {quantity: terms.tolerance("dwfs", kind) for quantity, kind in _PUBLISHED_KIND.items()}
-#: Thin alias for callers outside this chapter: the paper's two groups and their published names.
+#: Thin alias for callers outside this chapter (the limitations chapter, until it reads
+#: :data:`hsct_ms.terms.PUBLISHED_GROUP`): the paper's two groups and their published names.
 PUBLISHED_GROUPS = {group: terms.PUBLISHED_GROUP[group] for group in terms.COMPARED_GROUPS}
 
 
 def analysis_groups(patients: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Thin alias of :func:`hsct_ms.terms.group_members` for callers outside this chapter."""
+    """Thin alias of :func:`hsct_ms.terms.group_members` for callers outside this chapter
+    (the limitations chapter and some tests); new code calls ``terms.group_members``."""
     return terms.group_members(patients)
 
 
