@@ -4,7 +4,8 @@ Oracle: R's survival package, run now by ``Rscript tests/r_oracle/r/outcomes_ora
 (the R calls are written in that script): the composite outcome (worsening or death)
 by ``survfit(conf.type = "plain")`` and the Aalen-Johansen cumulative incidence of
 worsening with death competing by ``survfit(Surv(time, factor(status, 0:2)) ~ 1)``, at 5
-and 10 years, for all patients, RRMS and progressive MS. The chapter shows these values
+and 10 years, for all patients, RRMS and progressive MS, and DWFS by transplant era at 5
+years (survfit, conf.type = "plain"). The chapter shows these values
 to 0.1 percentage point; the tolerance here (1e-9) is far tighter, since both sides
 compute the same closed forms.
 
@@ -86,3 +87,13 @@ def test_composite_and_competing_risk_equal_r(cohort_and_r):
         assert row.composite_lower == pytest.approx(r[f"composite_{key}_lower"], abs=TOLERANCE), key
         assert row.composite_upper == pytest.approx(r[f"composite_{key}_upper"], abs=TOLERANCE), key
         assert row.competing == pytest.approx(1 - r[f"cif_{key}"], abs=TOLERANCE), key
+
+
+def test_era_estimates_equal_r(cohort_and_r):
+    cohort, r = cohort_and_r
+    eras = sensitivity.era_table(cohort, split_year=2007, year=5.0)
+    for era, row in zip(("early", "late"), eras.itertuples(index=False)):
+        assert row.survival == pytest.approx(r[f"era_{era}_surv"], abs=TOLERANCE), era
+        assert row.lower == pytest.approx(r[f"era_{era}_lower"], abs=TOLERANCE), era
+        assert row.upper == pytest.approx(r[f"era_{era}_upper"], abs=TOLERANCE), era
+        assert row.at_risk == r[f"era_{era}_at_risk"], era

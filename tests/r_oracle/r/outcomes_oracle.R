@@ -9,6 +9,7 @@
 # - composite (worsening or death): survfit(Surv(time, status > 0) ~ 1, conf.type = "plain");
 # - Aalen-Johansen cumulative incidence of worsening, death competing:
 #   survfit(Surv(time, factor(status, 0:2)) ~ 1), pstate of state "1".
+# And DWFS by transplant era at 5 years (see the end of this script).
 # Prints "key,value" lines with 17 significant digits.
 suppressPackageStartupMessages(library(survival))
 
@@ -37,4 +38,12 @@ for (g in names(groups)) {
     cat(sprintf("composite_%s_%g_upper,%.17g\n", g, year, composite$upper[i]))
     cat(sprintf("cif_%s_%g,%.17g\n", g, year, aj$pstate[i, state]))
   }
+}
+# Transplant eras (up to 2007, 2008 or later): survfit(conf.type = "plain") at 5 years.
+eras <- list(early = cohort$transplant_year <= 2007, late = cohort$transplant_year > 2007)
+for (era in names(eras)) {
+  fit <- survfit(Surv(dwfs_years, worsening) ~ 1, data = cohort[eras[[era]], ], conf.type = "plain")
+  s <- summary(fit, times = 5, extend = TRUE)
+  cat(sprintf("era_%s_surv,%.17g\nera_%s_lower,%.17g\nera_%s_upper,%.17g\nera_%s_at_risk,%.17g\n",
+              era, s$surv, era, s$lower, era, s$upper, era, s$n.risk))
 }
