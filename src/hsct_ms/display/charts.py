@@ -60,6 +60,38 @@ def figure(chart: alt.TopLevelMixin, alt_text: str) -> Figure:
     return Figure(chart, alt_text)
 
 
+#: Line style per group (Vega-Lite strokeDash: dash, gap, ... in px), so curves differ
+#: in greyscale and for colour-blind readers, not by colour alone.
+GROUP_DASHES = {
+    "RRMS": [1, 0],
+    "Progressive": [9, 4],
+    "SPMS": [2, 3],
+    "PPMS": [9, 3, 2, 3],
+    "All": [5, 2, 1, 2],
+}
+#: Smallest chart text (px): axis labels, axis titles and legends.
+MIN_FONT_SIZE = 12
+
+
 def group_colour_scale(groups) -> alt.Scale:
+    """Colour scale of the analysis groups, the same colours in every chapter (unknown groups grey)."""
     groups = list(groups)
     return alt.Scale(domain=groups, range=[GROUP_COLOURS.get(g, "#777777") for g in groups])
+
+
+def group_dash_scale(groups) -> alt.Scale:
+    """Line-style scale of the analysis groups (:data:`GROUP_DASHES`; unknown groups dotted)."""
+    groups = list(groups)
+    return alt.Scale(domain=groups, range=[GROUP_DASHES.get(g, [1, 2]) for g in groups])
+
+
+def legible(chart: alt.TopLevelMixin, font_size: int = MIN_FONT_SIZE) -> alt.TopLevelMixin:
+    """``chart`` with axis and legend text of at least ``font_size`` px (titles one px larger).
+
+    Vega-Lite's defaults (10-11 px) are too small to read on a ward screen or a
+    printed page. Configures a top-level chart, so apply it last.
+    """
+    return (chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size + 1)
+            .configure_legend(labelFontSize=font_size, titleFontSize=font_size, labelLimit=0)
+            .configure_header(labelFontSize=font_size, titleFontSize=font_size + 1)
+            .configure_title(fontSize=font_size + 2, subtitleFontSize=font_size))

@@ -1,6 +1,10 @@
-"""The Kaplan-Meier figure of the outcomes chapter: deterministic spec, legend
-parameter, at-risk rows equal to stats.at_risk_table, chart data bounded by the
-number of distinct months (oracle: hsct_ms.stats.survival, itself checked against R)."""
+"""The Kaplan-Meier figure to the reporting standard of Pocock, Clayton & Altman (2002).
+
+Oracles: hand-computed numbers at risk of small cohorts (the faint cut at fewer than
+10 at risk), hsct_ms.stats.at_risk_table and hsct_ms.stats.survival_at (themselves
+checked against R survfit) for the chart data, hsct_ms.terms for the default groups,
+and the figure's own published spec for what reaches the page (tooltips, at-risk
+table, legend, font sizes)."""
 
 import json
 
@@ -8,17 +12,48 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hsct_ms.display import charts
-from hsct_ms.inputs import cohort
-from hsct_ms.display import km_figure
+from hsct_ms import stats, terms
 from hsct_ms.analysis import outcomes
-from hsct_ms import stats
+from hsct_ms.display import charts, km_figure
+from hsct_ms.inputs import cohort
 
 
 @pytest.fixture(scope="module")
 def frames():
     return outcomes.analysis_groups(cohort.load_cohort())
 
+
+@pytest.fixture(scope="module")
+def spec(frames):
+    return charts.figure(km_figure.km_figure(frames), alt_text="test").spec
+
+
+def _dataset(spec, column):
+    """The published data rows of the dataset that has ``column``."""
+    (rows,) = [rows for rows in spec["datasets"].values() if column in rows[0]]
+    return pd.DataFrame(rows)
+
+
+def _layers(spec):
+    """Every unit view of the spec (layers flattened)."""
+    stack, units = list(spec["vconcat"]), []
+    while stack:
+        view = stack.pop()
+        stack += view.get("layer", [])
+        if "mark" in view:
+            units.append(view)
+    return units
+
+
+def _ten_to_twelve_patients():
+    # 12 patients censored at 1, 2, ..., 12 years, 2 events at 0.5 and 1.5 years:
+    # 12 at risk at time 0 ... at 3 years exactly 10 remain (3..12), at 3 + 1 month 9.
+    durations = [0.5, 1.5] + list(range(3, 13))
+    events = [1, 1] + [0] * 10
+    return {terms.RRMS: pd.DataFrame({"dwfs_years": np.array(durations, float), "worsening": events})}
+
+
+# --------------------------------------------------------------------------- spec basics
 
 def test_building_twice_gives_the_same_spec(frames):
     first = km_figure.km_figure(frames).to_dict()
@@ -28,23 +63,117 @@ def test_building_twice_gives_the_same_spec(frames):
     assert "param_" not in text and "view_" not in text  # no Altair counters
 
 
-def test_legend_parameter_is_named_and_bound_to_the_legend(frames):
-    spec = km_figure.km_figure(frames).to_dict()
+def test_legend_parameter_is_named_bound_to_the_legend_and_toggles(spec):
     params = {p["name"]: p for p in spec["params"]}
     assert km_figure.LEGEND_PARAM == "group_pick"
-    assert params["group_pick"]["bind"] == "legend"
-    assert params["group_pick"]["views"] == ["km_curves"]
+    pick = params["group_pick"]
+    assert pick["bind"] == "legend"
+    assert pick["views"] == ["km_curves"]
+    assert pick["select"]["toggle"] == "true"  # each click adds or removes one group
 
+
+# --------------------------------------------------------------------------- default groups
+
+def test_default_view_draws_the_papers_two_groups_only(spec, frames):
+    pick = {p["name"]: p for p in spec["params"]}["group_pick"]
+    assert [v["group"] for v in pick["value"]] == list(terms.COMPARED_GROUPS)
+    # the other groups stay available: in the data and in the legend's colour domain
+    assert set(_dataset(spec, "survival")["group"]) == set(frames) == set(terms.SURVIVAL_GROUPS)
+    # an empty selection hides everything rather than drawing every group on top
+    assert '"empty": false' in json.dumps(spec)
+
+
+def test_default_groups_fall_back_to_every_group_without_the_compared_ones():
+    assert km_figure.default_groups(terms.SURVIVAL_GROUPS) == list(terms.COMPARED_GROUPS)
+    assert km_figure.default_groups([terms.ALL, terms.SPMS]) == [terms.ALL, terms.SPMS]
+
+
+def test_shown_keyword_overrides_the_default(frames):
+    chart = km_figure.km_figure(frames, shown=[terms.ALL]).to_dict()
+    assert chart["params"][0]["value"] == [{"group": terms.ALL}]
+
+
+# --------------------------------------------------------------------------- fewer than 10 at risk
+
+def test_curve_turns_faint_from_the_first_month_with_fewer_than_10_at_risk():
+    curve = km_figure.figure_data(_ten_to_twelve_patients())["curve"]
+    faint_from = curve.loc[~curve["reliable"], "time"].min()
+    assert km_figure.MIN_AT_RISK == 10
+    assert faint_from == pytest.approx(3 + 1 / 12)  # hand count: 10 at risk at 3 years, 9 after
+    assert curve.loc[curve["time"] == 3.0, "at_risk_label"].item() == "10"
+    # reliable rows are one block from time 0: the curve never turns solid again
+    assert curve["reliable"].tolist() == sorted(curve["reliable"].tolist(), reverse=True)
+
+
+def test_faint_threshold_is_configurable():
+    frames = _ten_to_twelve_patients()
+    curve = km_figure.figure_data(frames, min_at_risk=12)["curve"]
+    # hand count: 12 at risk up to 0.5 years, 11 after the first event's month
+    assert curve.loc[~curve["reliable"], "time"].min() == pytest.approx(7 / 12)
+    chart = json.dumps(km_figure.km_figure(frames, min_at_risk=12).to_dict())
+    assert "fewer than 12 at risk" in chart and "fewer than 10" not in chart
+
+
+def test_faint_rows_equal_at_risk_below_threshold_on_the_shipped_cohort(frames):
+    curve = km_figure.figure_data(frames)["curve"]
+    at_risk = curve["at_risk_label"].astype(int)
+    assert (curve["reliable"] == (at_risk >= km_figure.MIN_AT_RISK)).all()
+    assert (~curve["reliable"]).any() and curve["reliable"].any()
+
+
+def test_band_and_solid_line_are_drawn_on_reliable_rows_only(spec):
+    units = _layers(spec)
+    band = [u for u in units if u["mark"]["type"] == "area"]
+    lines = [u for u in units if u["mark"]["type"] == "line"]
+    assert len(band) == 1 and len(lines) == 2
+    assert {"filter": "datum.reliable || datum.prev_reliable"} in band[0]["transform"]
+    solid = [u for u in lines if {"filter": "datum.reliable"} in u.get("transform", [])]
+    assert len(solid) == 1
+    text = json.dumps(spec)
+    solid_name, faint_name = km_figure.tail_names()
+    assert solid_name in text and faint_name in text  # the note, as legend entries
+
+
+def test_privacy_cut_still_stops_curves_below_min_count(frames):
+    data = km_figure.figure_data(frames, min_count=5)
+    assert (data["curve"]["at_risk_label"].str.isdigit()).all()
+    assert (data["curve"]["at_risk_label"].astype(int) >= 5).all()
+    assert "<5" in set(data["at_risk"]["at_risk_label"])
+
+
+# --------------------------------------------------------------------------- at risk: one source
 
 def test_at_risk_rows_match_at_risk_table(frames):
     rows = km_figure.at_risk_rows(frames)
     assert list(dict.fromkeys(rows["group"])) == list(frames)
     for label, frame in frames.items():
         expected = stats.at_risk_table(frame["dwfs_years"], np.full(len(frame), label),
-                                          km_figure.AT_RISK_TIMES).loc[label]
+                                       km_figure.AT_RISK_TIMES).loc[label]
         got = rows[rows["group"] == label].set_index("time")["at_risk"]
         assert got.tolist() == expected.tolist()
         assert got.index.tolist() == [float(t) for t in km_figure.AT_RISK_TIMES]
+
+
+def test_tooltip_and_at_risk_table_agree_in_the_published_spec(spec, frames):
+    tooltip = _dataset(spec, "survival").set_index(["group", "time"])["at_risk_label"]
+    (table,) = [pd.DataFrame(rows) for rows in spec["datasets"].values() if "survival" not in rows[0]]
+    table = table.set_index(["group", "time"])["at_risk_label"]
+    shared = table.index.intersection(tooltip.index)
+    # every table time within a group's follow-up has a tooltip row at that exact time
+    assert len(shared) >= len(frames) * 8
+    assert (tooltip.loc[shared] == table.loc[shared]).all()
+    hover = [u for u in _layers(spec) if u["mark"]["type"] == "point"][0]
+    assert {"field": "at_risk_label", "type": "nominal", "title": "At risk"} in hover["encoding"]["tooltip"]
+
+
+def test_curve_on_grid_equals_survival_at_the_month_grid(frames):
+    frame = frames[terms.PROGRESSIVE]
+    t, e = frame["dwfs_years"].to_numpy(float), frame["worsening"].to_numpy(int)
+    grid = km_figure.curve_on_grid(t, e)
+    exact = stats.survival_at(t, e, grid["time"])
+    assert grid["survival"].to_numpy() == pytest.approx(exact["survival"].to_numpy())
+    assert grid["lower"].to_numpy() == pytest.approx(exact["lower"].to_numpy())
+    assert grid["censored"].sum() == int((e == 0).sum())
 
 
 def test_censoring_marks_count_every_censoring_once():
@@ -58,9 +187,50 @@ def test_censoring_marks_count_every_censoring_once():
     assert marks["survival"].tolist() == pytest.approx(stats.km_at(t, e, marks["time"])[0].tolist())
 
 
-def test_chart_rows_stay_bounded_for_a_hundredfold_cohort(frames):
+# --------------------------------------------------------------------------- size of the data
+
+def test_chart_data_are_bounded_by_the_month_grid(frames):
+    fig = charts.figure(km_figure.km_figure(frames), alt_text="test")
+    months = sum(int(np.ceil(f["dwfs_years"].max() * 12 - 1e-9)) + 1 for f in frames.values())
+    assert fig.data_rows == months + len(frames) * len(km_figure.AT_RISK_TIMES)
+
+
+def test_chart_rows_stay_the_same_for_a_hundredfold_cohort(frames):
     big = {label: pd.concat([frame] * 100, ignore_index=True) for label, frame in frames.items()}
     fig = charts.figure(km_figure.km_figure(big), alt_text="test")
     small = charts.figure(km_figure.km_figure(frames), alt_text="test")
-    assert fig.data_rows < 2000
+    assert fig.data_rows < charts.MAX_CHART_ROWS
     assert fig.data_rows == small.data_rows  # rows follow distinct months, not patients
+
+
+# --------------------------------------------------------------------------- reading it
+
+def test_band_is_named_in_the_legend(spec):
+    assert km_figure.band_name() == "plain Greenwood 95% interval"
+    band = [u for u in _layers(spec) if u["mark"]["type"] == "area"][0]
+    assert {"calculate": json.dumps(km_figure.band_name()), "as": "band"} in band["transform"]
+    assert band["encoding"]["opacity"]["legend"]["title"] == "Shaded band"
+
+
+def test_each_group_has_its_own_line_style(spec, frames):
+    lines = [u for u in _layers(spec) if u["mark"]["type"] == "line"]
+    dash = lines[0]["encoding"]["strokeDash"]
+    assert dash["field"] == "group"
+    styles = [tuple(d) for d in dash["scale"]["range"]]
+    assert len(set(styles)) == len(frames)
+
+
+def test_text_is_legible(spec):
+    config = spec["config"]
+    assert config["axis"]["labelFontSize"] >= 12 and config["axis"]["titleFontSize"] >= 12
+    assert config["legend"]["labelFontSize"] >= 12 and config["legend"]["titleFontSize"] >= 12
+    table = [u for u in _layers(spec) if u["mark"]["type"] == "text"][0]
+    assert table["mark"]["fontSize"] >= 11
+
+
+def test_group_names_come_from_terms(spec):
+    text = json.dumps(spec)
+    for group in terms.SURVIVAL_GROUPS:
+        assert json.dumps(km_figure.group_name(group))[1:-1] in text
+    assert km_figure.group_name(terms.ALL) == "Whole cohort"
+    assert km_figure.group_name(terms.PROGRESSIVE, short=True) == terms.PROGRESSIVE
