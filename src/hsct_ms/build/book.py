@@ -2,9 +2,15 @@
 
 ``make book`` calls :func:`build_book`. A build runs only when an input changed:
 the chapters, the package, the data, the configuration or the cohort file named
-by ``COHORT_CSV``. Each build is a clean one that executes every chapter, so a
-change to ``src/`` or ``data/`` can never leave stale results on a page (an
-execution cache keyed on a notebook's code cells would).
+by ``COHORT_CSV``. The chapters execute in parallel, one per core
+(:mod:`hsct_ms.build.execute`, jupyter-cache's parallel executor), then Sphinx renders
+them from that cache. A clean build (``--force``, a fresh clone, ``make bench``)
+executes every chapter. The cache is kept between builds only while the
+execution fingerprint holds (everything a chapter's outputs can depend on except the
+chapters' own text: ``src/``, ``data/``, the cohort file, the small-count threshold,
+the configuration), so an edit to ``src/`` or ``data/`` can never leave stale results
+on a page, while an edit to one chapter re-executes only the chapters whose code
+changed (jupyter-cache keys each notebook on its code cells).
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from hsct_ms.paths import BUILD_DIR, REPO_ROOT, SITE_DIR
 FINGERPRINT_FILE = BUILD_DIR / ".inputs.sha256"
 INPUT_FILES = ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml"]
 INPUT_DIRS = ["chapters", "src", "data"]
+CACHE_DIRNAME = ".jupyter_cache"
+# Written next to the cache: the execution fingerprint its outputs were computed under.
+CACHE_STAMP = "execution.sha256"
 
 
 def toc_pages(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
@@ -47,15 +56,21 @@ def toc_pages(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
     return pages
 
 
-def inputs_fingerprint(cohort_path: Path) -> str:
+def inputs_fingerprint(cohort_path: Path, chapter_text: bool = True) -> str:
     """SHA-256 over every input of the build: files, the cohort file's path and bytes,
-    and the small-count threshold."""
+    and the small-count threshold.
+
+    With ``chapter_text=False``, the chapters' Markdown is left out: the result is the
+    execution fingerprint, under which a cached chapter output (keyed by jupyter-cache
+    on the chapter's code cells) stays valid.
+    """
     digest = hashlib.sha256()
     files = [REPO_ROOT / name for name in INPUT_FILES]
     for folder in INPUT_DIRS:
         files += [
             p for p in (REPO_ROOT / folder).rglob("*")
             if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
+            and (chapter_text or not (folder == "chapters" and p.suffix == ".md"))
         ]
     for path in sorted(set(files)):
         digest.update(str(path.relative_to(REPO_ROOT)).encode())
@@ -73,27 +88,82 @@ def missing_pages(site_dir: Path = SITE_DIR) -> list[str]:
     return [str(html) for html in expected if not html.exists() or html.stat().st_size == 0]
 
 
+def cache_config(root: Path, cache_dir: Path) -> Path:
+    """``root/_config.yml`` with execution from the cache at ``cache_dir``, written into
+    the build folder. ``_config.yml`` itself keeps ``execute_notebooks: force``, so a
+    plain ``jupyter-book build`` (which cannot know the cache is current) executes all."""
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    config["execute"] = dict(config.get("execute") or {}, execute_notebooks="cache", cache=str(cache_dir))
+    # Relative paths in the configuration are read from the book's root.
+    config["bibtex_bibfiles"] = [str(root / name) for name in config.get("bibtex_bibfiles", [])]
+    path = cache_dir.parent / "_config.cache.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def jupyter_book_command(root: Path, cache_dir: Path, output_root: Path | None = None) -> list[str]:
+    """The strict ``jupyter-book build`` command, rendering from the cache at ``cache_dir``."""
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [str(jupyter_book), "build", str(root), "--all", "-W", "-n", "--keep-going",
+               "--config", str(cache_config(root, cache_dir))]
+    if output_root is not None:
+        command += ["--path-output", str(output_root)]
+    return command
+
+
 def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, output_root: Path | None = None):
-    """Run a strict, clean ``jupyter-book build`` of ``root``: every warning is an error
+    """Run a strict ``jupyter-book build`` of ``root``: every warning is an error
     (-W), every cross-reference must resolve (-n), and all problems are listed (--keep-going).
 
+    The chapters first execute in parallel into ``<output_root>/_build/.jupyter_cache``
+    (:mod:`hsct_ms.build.execute`; chapters already there are reused: the caller clears
+    the cache when it may be stale); Jupyter Book then renders from that cache, and
+    executes, strictly, any chapter the cache lacks (one that failed above).
     The site goes to ``<output_root>/_build/html`` (``output_root`` defaults to ``root``).
     Returns the exit code, or the CompletedProcess when ``capture`` is true.
     """
+    from hsct_ms.build import execute
+
+    root = Path(root).resolve()
+    build_dir = Path(output_root or root).resolve() / "_build"
+    cache_dir = build_dir / CACHE_DIRNAME
     env = dict(os.environ, COHORT_CSV=str(cohort_path))
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", str(root), "--all", "-W", "-n", "--keep-going"]
-    if output_root is not None:
-        command += ["--path-output", str(output_root)]
-    print("$ " + " ".join(command), flush=True)
-    result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=capture)
-    return result if capture else result.returncode
+    prefill = [sys.executable, "-m", "hsct_ms.build.execute", str(root), str(cache_dir),
+               str(execute.config_timeout(root))]
+    command = jupyter_book_command(root, cache_dir, output_root)
+    outputs, returncode = [], 0
+    for step in (prefill, command):
+        print("$ " + " ".join(step), flush=True)
+        result = subprocess.run(step, cwd=root, env=env, capture_output=capture, text=capture)
+        outputs.append(result)
+        returncode = result.returncode
+        if returncode != 0:
+            break
+    if not capture:
+        return returncode
+    return subprocess.CompletedProcess(command, returncode, "".join(r.stdout for r in outputs),
+                                       "".join(r.stderr for r in outputs))
+
+
+def prepare_cache(build_dir: Path, cohort_path: Path, clean: bool) -> None:
+    """Keep ``build_dir/.jupyter_cache`` only when it was filled under the current
+    execution fingerprint and the build is not a clean one; otherwise empty it."""
+    cache_dir = build_dir / CACHE_DIRNAME
+    stamp = cache_dir / CACHE_STAMP
+    fingerprint = inputs_fingerprint(cohort_path, chapter_text=False)
+    if clean or not stamp.exists() or stamp.read_text().strip() != fingerprint:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint + "\n")
 
 
 def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT,
                quiet: bool = False) -> int:
     """Build ``<output_root>/_build/html`` on a cohort file; return a process exit code.
 
+    ``force`` makes a clean build: every chapter executes, even if cached outputs of it
+    are still valid.
     ``cohort_path`` defaults to ``COHORT_CSV``, else the shipped cohort. The file is
     validated first: a bad file stops the build within seconds, before any chapter runs.
     A failed build leaves no site behind, so nothing half-built can be published.
@@ -121,6 +191,7 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
         return 0
 
     fingerprint_file.unlink(missing_ok=True)
+    prepare_cache(build_dir, cohort_path, clean=force)
     for stale in (site_dir, build_dir / "jupyter_execute", build_dir / ".doctrees"):
         shutil.rmtree(stale, ignore_errors=True)
     print(f"make book: building on {cohort_path}", flush=True)
