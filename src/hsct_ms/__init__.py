@@ -22,3 +22,9 @@ concern:
 """
 
 __version__ = "0.1.0"
+
+# Before anything imports jsonschema (altair does): its IRI grammar compiles on first use
+# only (hsct_ms.build.imports explains; no check is lost).
+from hsct_ms.build.imports import defer_rfc3987_grammar
+
+defer_rfc3987_grammar()
