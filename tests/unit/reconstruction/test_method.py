@@ -11,8 +11,10 @@ import re
 import numpy as np
 import pytest
 
+from hsct_ms import terms
 from hsct_ms.inputs import cohort
 from hsct_ms.reconstruction import method as reconstruction
+from hsct_ms.reconstruction import calibration
 from hsct_ms.paths import DATA_DIR, SHIPPED_COHORT
 
 
@@ -44,8 +46,17 @@ def test_target_table_covers_the_issue_list(targets):
             "baseline EDSS minimum", "baseline EDSS maximum", "deaths within 100 days"} <= names
     dwfs = targets[targets["target"].str.startswith("DWFS") & targets["group"].isin(["RRMS", "progressive"])]
     assert len(dwfs) == 12  # 2 groups x 2 times x (estimate + 2 bounds)
-    assert (dwfs[dwfs["target"].str.contains("estimate")]["tolerance"] == 0.5).all()
-    assert (dwfs[dwfs["target"].str.contains("CI")]["tolerance"] == 1.5).all()
+    assert (dwfs[dwfs["target"].str.contains("estimate")]["tolerance"] == terms.tolerance("dwfs", "estimate")).all()
+    assert (dwfs[dwfs["target"].str.contains("CI")]["tolerance"] == terms.tolerance("dwfs", "ci_lower")).all()
+
+
+def test_whole_cohort_press_release_values_are_targets(targets):
+    # The calibration rejects configurations beyond this tolerance, so the rows are
+    # targets (never called a check or "not calibrated").
+    whole = targets[targets["target"].str.contains("press release")]
+    assert list(whole["group"]) == ["all", "all"]
+    assert (whole["tolerance"] == terms.tolerance(*calibration.PRESS_RELEASE_DWFS)).all()
+    assert not targets["target"].str.contains("not calibrated|check").any()
 
 
 def test_target_table_can_fail(shipped):
@@ -90,6 +101,39 @@ def test_worsening_times_invert_the_cumulative_hazard():
     # u with -log(1-u) = 0.25 -> t = 2.5; = 1.0 -> t = 5 + 0.5/0.2 = 7.5; = 2.0 -> 10 + 0.5/0.2 = 12.5
     u = 1 - np.exp(-np.array([0.25, 1.0, 2.0]))
     assert np.allclose(reconstruction.worsening_times(u, 0.1, 0.2), [2.5, 7.5, 12.5])
+
+
+def test_early_hazard_slope_keeps_the_5_year_cumulative_hazard():
+    # Oracle: hand computation. Slope s, mean rate r: H(t) = r((s/5) t^2 + (1 - s) t) before 5 y.
+    # r = 0.1, s = 0.5: H(2) = 0.1 (0.4 + 1.0) = 0.14; H(5) = 0.5 whatever s.
+    u = 1 - np.exp(-np.array([0.14, 0.5 - 1e-12, 1.0]))
+    times = reconstruction.worsening_times(u, 0.1, 0.2, early_hazard_slope=0.5)
+    assert np.allclose(times, [2.0, 5.0, 7.5])
+    flat = reconstruction.worsening_times(u[:1], 0.1, 0.2)
+    rising = reconstruction.worsening_times(u[:1], 0.1, 0.2, early_hazard_slope=0.5)
+    falling = reconstruction.worsening_times(u[:1], 0.1, 0.2, early_hazard_slope=-0.5)
+    # A rising hazard is low early, so a given cumulative hazard is reached later.
+    assert falling[0] < flat[0] < rising[0]
+
+
+def test_flat_early_hazard_is_exactly_the_constant_rate():
+    # Slope 0 must give exactly H / r (the shipped cohort stays byte-identical).
+    u = np.linspace(0.01, 0.25, 50)  # cumulative hazard below 5 x 0.07
+    assert np.array_equal(reconstruction.worsening_times(u, 0.07, 0.03, early_hazard_slope=0.0),
+                          -np.log1p(-u) / 0.07)
+
+
+def test_early_hazard_slope_outside_minus_one_to_one_is_refused():
+    with pytest.raises(ValueError):
+        reconstruction.worsening_times(np.array([0.5]), 0.1, 0.1, early_hazard_slope=1.5)
+
+
+def test_method_modules_stay_short():
+    # Issue 8: no module over about 400 lines.
+    from pathlib import Path
+
+    for path in Path(reconstruction.__file__).parent.glob("*.py"):
+        assert len(path.read_text().splitlines()) <= 400, path.name
 
 
 def test_allocation_tilt_shortens_rrms_followup():
