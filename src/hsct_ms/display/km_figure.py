@@ -256,25 +256,45 @@ def km_figure(
     data = figure_data(frames, duration_col, event_col, at_risk_times, level, min_count, min_at_risk)
     groups = list(frames)
     shown = default_groups(groups) if shown is None else [g for g in shown if g in groups]
-    solid, faint = tail_names(min_at_risk)
     t_max = max(float(data["curve"]["time"].max()), float(max(at_risk_times)))
     x_scale = alt.Scale(domain=[0, math.ceil(t_max)], nice=False)
     ticks = [float(t) for t in at_risk_times]
+    pick = alt.selection_point(name=LEGEND_PARAM, fields=["group"], bind="legend", toggle="true",
+                               value=[{"group": g} for g in shown], empty=False)
+    x = alt.X("time:Q", title=x_title, scale=x_scale, axis=alt.Axis(values=ticks, grid=False))
+    layers = _curve_layers(data["curve"], groups, pick, x, y_title, level, min_at_risk)
+    if published is not None and len(published):
+        layers += _published_layers(published, x)
+    curves = alt.layer(*layers).resolve_scale(opacity="independent").properties(width=width, height=height)
+    at_risk = alt.Chart(data["at_risk"]).mark_text(fontSize=12).encode(
+        x=alt.X("time:Q", scale=x_scale, axis=alt.Axis(values=ticks, title="Numbers at risk", grid=False,
+                                                      orient="top", labels=False, ticks=False, domain=False)),
+        y=alt.Y("group:N", sort=groups, title=None, axis=alt.Axis(
+            labelExpr=_label_expr({g: group_name(g, short=True) for g in groups}),
+            labelPadding=18, ticks=False, domain=False, labelFontWeight="bold")),
+        text="at_risk_label:N",
+        color=alt.Color("group:N", scale=charts.group_colour_scale(groups), legend=None),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
+    ).properties(width=width, height=24 * len(groups), name="km_at_risk")
+    # Colour and line style resolved per panel keep the group legend beside the curves
+    # (the at-risk panel uses the same colours, without legend).
+    chart = alt.vconcat(curves, at_risk, spacing=10).resolve_scale(
+        x="shared", color="independent", strokeDash="independent")
+    return charts.legible(chart)
+
+
+def _curve_layers(curve_rows: pd.DataFrame, groups: list[str], pick, x, y_title: str,
+                  level: float, min_at_risk: int) -> list:
+    """Band, faint and solid lines, censoring ticks and tooltip points of :func:`km_figure`."""
+    solid, faint = tail_names(min_at_risk)
     legend = alt.Legend(title=["Group", "(click to show or hide)"], symbolType="stroke", symbolStrokeWidth=3,
                         symbolSize=500, orient="right",
                         labelExpr=_label_expr({g: group_name(g) for g in groups}))
     colour = alt.Color("group:N", scale=charts.group_colour_scale(groups), sort=groups, legend=legend)
     dash = alt.StrokeDash("group:N", scale=charts.group_dash_scale(groups), sort=groups, legend=legend)
-    pick = alt.selection_point(name=LEGEND_PARAM, fields=["group"], bind="legend", toggle="true",
-                               value=[{"group": g} for g in shown], empty=False)
-
-    def visible(on: float = 1.0, off: float = 0.0):
-        return alt.condition(pick, alt.value(on), alt.value(off))
-
-    x = alt.X("time:Q", title=x_title, scale=x_scale, axis=alt.Axis(values=ticks, grid=False))
+    shown = alt.condition(pick, alt.value(1.0), alt.value(0.0))
     y = alt.Y("survival:Q", title=y_title, axis=alt.Axis(format="%", tickCount=5), scale=alt.Scale(domain=[0, 1]))
-    curve = alt.Chart(data["curve"]).encode(x=x, color=colour)
-    reliable = curve.transform_filter("datum.reliable")
+    curve = alt.Chart(curve_rows).encode(x=x, color=colour)
     # The band and the two parts of a line get legend entries from the opacity channel
     # (the only opacity channel Vega-Lite gives a legend), through constant fields made
     # in Vega-Lite, not in the data; hiding a group uses fillOpacity and strokeOpacity.
@@ -290,7 +310,7 @@ def km_figure(
     ).mark_area(interpolate="step-after").encode(
         # strokeDash (no stroke on an area) merges colour and line style into one legend.
         y=alt.Y("band_lower:Q", scale=alt.Scale(domain=[0, 1])), y2="band_upper:Q", strokeDash=dash,
-        fillOpacity=visible(),
+        fillOpacity=shown,
         opacity=alt.Opacity("band:N", scale=alt.Scale(type="ordinal", domain=[band_name(level)],
                                                       range=[BAND_OPACITY]),
                             legend=alt.Legend(title="Shaded band", symbolFillColor="black", symbolType="square",
@@ -301,11 +321,9 @@ def km_figure(
                        legend=alt.Legend(title="Curve", symbolType="stroke", symbolStrokeWidth=3,
                                          symbolStrokeColor="black", **INSIDE_LEGEND))
     faint_line = curve.transform_calculate(part=json.dumps(faint)).mark_line(
-        interpolate="step-after", strokeWidth=2.5).encode(y=y, strokeDash=dash, opacity=part,
-                                                          strokeOpacity=visible())
-    solid_line = reliable.transform_calculate(part=json.dumps(solid)).mark_line(
-        interpolate="step-after", strokeWidth=2.5).encode(y=y, strokeDash=dash, opacity=part,
-                                                          strokeOpacity=visible())
+        interpolate="step-after", strokeWidth=2.5).encode(y=y, strokeDash=dash, opacity=part, strokeOpacity=shown)
+    solid_line = curve.transform_filter("datum.reliable").transform_calculate(part=json.dumps(solid)).mark_line(
+        interpolate="step-after", strokeWidth=2.5).encode(y=y, strokeDash=dash, opacity=part, strokeOpacity=shown)
     censor = curve.transform_filter("datum.censored_label != '0'").mark_tick(thickness=1.5, size=10).encode(
         y=y, opacity=alt.condition(pick, alt.Opacity("reliable:N", scale=alt.Scale(
             domain=[True, False], range=[1.0, FAINT_OPACITY]), legend=None), alt.value(0)),
@@ -322,31 +340,20 @@ def km_figure(
             alt.Tooltip("censored_label:N", title="Censored in the month before"),
         ],
     )
-    layers = [band, alt.layer(faint_line, solid_line), censor, hover]
-    if published is not None and len(published):
-        points = alt.Chart(published).encode(
-            x=x,
-            tooltip=[
-                alt.Tooltip("group:N", title="Published, group"),
-                alt.Tooltip("time:Q", title="Years"),
-                alt.Tooltip("estimate:Q", title="Published estimate", format=".1%"),
-                alt.Tooltip("lower:Q", title="95% interval, lower", format=".1%"),
-                alt.Tooltip("upper:Q", title="95% interval, upper", format=".1%"),
-            ],
-        )
-        layers.append(points.mark_rule(color="black", strokeWidth=1.5).encode(y="lower:Q", y2="upper:Q"))
-        layers.append(points.mark_point(shape="diamond", size=90, filled=True, color="black").encode(y="estimate:Q"))
-    curves = alt.layer(*layers).resolve_scale(opacity="independent").properties(width=width, height=height)
-    at_risk = alt.Chart(data["at_risk"]).mark_text(fontSize=12).encode(
-        x=alt.X("time:Q", scale=x_scale, axis=alt.Axis(values=ticks, title="Numbers at risk", grid=False,
-                                                      orient="top", labels=False, ticks=False, domain=False)),
-        y=alt.Y("group:N", sort=groups, title=None,
-                axis=alt.Axis(labelExpr=_label_expr({g: group_name(g, short=True) for g in groups}), labelPadding=18, ticks=False, domain=False,
-                              labelFontWeight="bold")),
-        text="at_risk_label:N",
-        color=alt.Color("group:N", scale=charts.group_colour_scale(groups), legend=None),
-        opacity=visible(1.0, 0.3),
-    ).properties(width=width, height=24 * len(groups), name="km_at_risk")
-    # Colour resolved per panel keeps the group legend beside the curves (same scale in both).
-    chart = alt.vconcat(curves, at_risk, spacing=10).resolve_scale(x="shared", color="independent", strokeDash="independent")
-    return charts.legible(chart)
+    return [band, alt.layer(faint_line, solid_line), censor, hover]
+
+
+def _published_layers(published: pd.DataFrame, x) -> list:
+    """Published estimates as black diamonds with their interval bars."""
+    points = alt.Chart(published).encode(
+        x=x,
+        tooltip=[
+            alt.Tooltip("group:N", title="Published, group"),
+            alt.Tooltip("time:Q", title="Years"),
+            alt.Tooltip("estimate:Q", title="Published estimate", format=".1%"),
+            alt.Tooltip("lower:Q", title="95% interval, lower", format=".1%"),
+            alt.Tooltip("upper:Q", title="95% interval, upper", format=".1%"),
+        ],
+    )
+    return [points.mark_rule(color="black", strokeWidth=1.5).encode(y="lower:Q", y2="upper:Q"),
+            points.mark_point(shape="diamond", size=90, filled=True, color="black").encode(y="estimate:Q")]
