@@ -9,6 +9,9 @@
 # digits; NA for undefined values. Base R and survival only (jsonlite is not
 # installed with Debian's r-base-core).
 suppressPackageStartupMessages(library(survival))
+# zph_gt1994.R sits next to this script; find it from any working directory.
+this_file <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1])
+source(file.path(dirname(normalizePath(this_file)), "zph_gt1994.R"))
 
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) != 1) stop("usage: Rscript tests/r_oracle/r/cohort_oracle.R <cohort.csv>")
@@ -67,10 +70,22 @@ for (term in c("progressive", "age", "baseline_edss")) {
   put(paste0("cox_adj_", term, "_upper"), adj_sm$conf.int[term, "upper .95"])
   put(paste0("cox_adj_", term, "_p"), adj_sm$coefficients[term, "Pr(>|z|)"])
 }
+# Proportional hazards, two ways (see zph_gt1994.R): the Grambsch & Therneau (1994)
+# approximation that lifelines computes (cox.zph before survival 3.0), from R's
+# Schoenfeld residuals, vcov() and g(t) = 1 - S(t-); and survival >= 3.0's cox.zph
+# score test, for reference.
+adj_gt <- zph_gt1994(adj, cohort$dwfs_years, cohort$worsening)
+put("zph_gt_adj_global_chisq", adj_gt[["GLOBAL"]])
+put("zph_gt_adj_global_p", pchisq(adj_gt[["GLOBAL"]], 3, lower.tail = FALSE))
+for (term in c("progressive", "age", "baseline_edss")) {
+  put(paste0("zph_gt_adj_", term, "_chisq"), adj_gt[[term]])
+}
+gt <- zph_gt1994(fit, cohort$dwfs_years, cohort$worsening)
+put("zph_gt_chisq", gt[["progressive"]])
+put("zph_gt_p", pchisq(gt[["progressive"]], 1, lower.tail = FALSE))
 adj_z <- cox.zph(adj, transform = "km")
 put("zph_adj_global_chisq", adj_z$table["GLOBAL", "chisq"])
 put("zph_adj_global_p", adj_z$table["GLOBAL", "p"])
-# Proportional hazards: cox.zph(transform = "km"), survival >= 3.0 score test.
 z <- cox.zph(fit, transform = "km")
 put("zph_chisq", z$table["progressive", "chisq"])
 put("zph_p", z$table["progressive", "p"])

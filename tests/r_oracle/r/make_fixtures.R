@@ -1,5 +1,5 @@
-# Regenerate the R reference outputs in tests/fixtures/r/ that tests/test_survival.py
-# compares against.
+# Regenerate the R reference outputs in tests/fixtures/r/ that tests/unit/stats/
+# compares against (read through tests/unit/stats/r_fixtures.py).
 #
 #   Rscript tests/r_oracle/r/make_fixtures.R        (from the repository root)
 #
@@ -9,11 +9,12 @@
 # should reproduce them to the tolerances used in the tests.
 #
 # Data sets, written next to the outputs so the Python tests read the same rows:
-#   data_five.csv  hand-made 5-patient example (worked by hand in test_survival.py)
+#   data_five.csv  hand-made 5-patient example (worked by hand in tests/unit/stats/r_fixtures.py)
 #   data_aml.csv   survival::aml  (time in weeks; status 1 = relapse; x = arm)
 #   data_lung.csv  survival::lung (time in days; status recoded 2 -> 1 event,
 #                  1 -> 0 censored; sex 1 = male, 2 = female; ph.ecog has NAs)
 suppressPackageStartupMessages(library(survival))
+source(file.path("tests", "r_oracle", "r", "zph_gt1994.R"))
 
 out_dir <- file.path("tests", "fixtures", "r")
 if (!dir.exists(out_dir)) stop("run from the repository root: ", out_dir, " not found")
@@ -135,25 +136,14 @@ for (spec in cox_specs) {
   z <- cox.zph(fit, transform = "km")
   # (b) The Grambsch & Therneau (1994) approximation used by cox.zph before
   #     survival 3.0 (and by lifelines), from R's own Schoenfeld residuals,
-  #     fit$var, and the same left-continuous KM transform g(t) = 1 - S(t-).
-  sres <- as.matrix(residuals(fit, type = "schoenfeld"))
-  ndead <- nrow(sres)
-  dtimes <- as.numeric(rownames(sres))
-  km <- survfit(Surv(time, status) ~ 1, data = spec$d)
-  g <- 1 - c(1, km$surv)[findInterval(dtimes, km$time, left.open = TRUE) + 1]
-  xx <- g - mean(g)
-  r2 <- sres %*% fit$var * ndead
-  test <- drop(xx %*% r2)
-  chisq_gt <- test^2 / (diag(fit$var) * ndead * sum(xx^2))
-  ut <- drop(xx %*% sres)
-  global_gt <- drop(ut %*% fit$var %*% ut) * ndead / sum(xx^2)
+  #     vcov(fit) and the same g(t) = 1 - S(t-): zph_gt1994.R.
+  gt <- zph_gt1994(fit, spec$d$time, spec$d$status)
   nv <- length(coef(fit))
   zph_rows[[spec$nm]] <- data.frame(
     dataset = spec$nm, covariate = rownames(z$table),
     chisq_r3 = z$table[, "chisq"], df_r3 = z$table[, "df"], p_r3 = z$table[, "p"],
-    chisq_gt1994 = c(chisq_gt, if (nv > 1) global_gt),
-    p_gt1994 = pchisq(c(chisq_gt, if (nv > 1) global_gt), c(rep(1, nv), if (nv > 1) nv),
-                      lower.tail = FALSE))
+    chisq_gt1994 = unname(gt),
+    p_gt1994 = pchisq(unname(gt), c(rep(1, nv), if (nv > 1) nv), lower.tail = FALSE))
 }
 out(do.call(rbind, cox_rows), "cox.csv")
 out(do.call(rbind, zph_rows), "cox_zph.csv")
