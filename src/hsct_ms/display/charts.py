@@ -16,6 +16,9 @@ spec embeds its data in the page, so a chart of patient rows would publish them.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import altair as alt
 
 from hsct_ms.display.stored import stored
@@ -34,6 +37,25 @@ GROUP_COLOURS = {
 }
 
 
+def stored_spec(spec: dict) -> dict:
+    """A Vega-Lite spec as the record stores it: data values at a fixed precision
+    (:func:`hsct_ms.display.stored.stored`), and each inline dataset named by a hash of
+    those stored values.
+
+    Altair names a dataset by a hash of its full-precision values, so noise in the last
+    bits of one number would rename it (and fail nbval) although no stored value changed.
+    """
+    spec = stored(spec)
+    datasets = spec.get("datasets", {})
+    if not datasets:
+        return spec
+    text = json.dumps(spec, sort_keys=True)
+    for old in datasets:
+        values = json.dumps(datasets[old], sort_keys=True).encode()
+        text = text.replace(f'"{old}"', f'"data-{hashlib.sha256(values).hexdigest()[:32]}"')
+    return json.loads(text)
+
+
 class Figure:
     """A chart with its alt text, displayed as Vega-Lite plus a text fallback."""
 
@@ -42,7 +64,7 @@ class Figure:
             raise ValueError("every figure needs alt text")
         self.alt_text = " ".join(alt_text.split())
         # Data values at a fixed precision: the spec is part of the committed record.
-        self.spec = stored(chart.properties(description=self.alt_text).to_dict())
+        self.spec = stored_spec(chart.properties(description=self.alt_text).to_dict())
         rows = sum(len(values) for values in self.spec.get("datasets", {}).values())
         if rows > MAX_CHART_ROWS:
             raise ValueError(

@@ -45,3 +45,18 @@ def test_nested_structures_are_rounded():
     spec = {"datasets": {"d": [{"time": 1 / 3, "n": 3, "group": "RRMS"}]}, "width": 600}
     assert stored(spec) == {"datasets": {"d": [{"time": 0.333333, "n": 3, "group": "RRMS"}]}, "width": 600}
     assert stored((0.1 + 0.2, 2)) == (0.3, 2)
+
+
+def test_chart_datasets_are_named_by_their_stored_values():
+    # Two specs whose data differ only in the last bits: Altair names their datasets
+    # differently; the stored spec must be the same.
+    from hsct_ms.display.charts import stored_spec
+
+    def spec(value):
+        name = f"data-{hash(value)}"
+        return {"data": {"name": name}, "datasets": {name: [{"survival": value}]}, "mark": "line"}
+
+    a, b = stored_spec(spec(0.8573327514000001)), stored_spec(spec(0.8573327514000002))
+    assert a == b
+    (name,) = a["datasets"]
+    assert a["data"]["name"] == name and a["datasets"][name] == [{"survival": 0.857333}]
