@@ -35,6 +35,8 @@ __all__ = [
     "ensemble_statistics",
     "cohort_statistics",
     "subtype_statistics",
+    "SPREAD_STATISTICS",
+    "spread_sources",
 ]
 
 #: Reproduction-table quantity -> the ``kind`` of :func:`hsct_ms.inputs.published.dwfs_value`.
@@ -242,3 +244,33 @@ def subtype_statistics(patients: pd.DataFrame, is_shipped: bool, members: pd.Dat
 
         members = reconstruction_ensemble.members(reconstruction_ensemble.load_ensemble())
     return ensemble_statistics(members).assign(basis="ensemble")
+
+
+#: Statistic -> whether its spread is read on a log scale (p-values and hazard ratios
+#: vary multiplicatively).
+SPREAD_STATISTICS = {"logrank_p": True, "cox_hr": True, "rmst_difference_10y": False}
+
+
+def spread_sources(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How much of each statistic's spread over the ensemble the varied settings explain.
+
+    Reads :func:`hsct_ms.reconstruction.ensemble.spread_drivers` for the statistics of
+    :data:`SPREAD_STATISTICS` that the ensemble holds. Returns columns ``statistic``,
+    ``settings_share`` (all varied settings together, linear model), ``top_setting``
+    and ``top_share`` (the single setting that explains most). What the settings leave
+    unexplained is the random seed of each reconstruction and non-linear effects.
+    """
+    from hsct_ms.reconstruction import ensemble as reconstruction_ensemble  # see subtype_statistics
+
+    if frame is None:
+        frame = reconstruction_ensemble.load_ensemble()
+    rows = []
+    for statistic, log in SPREAD_STATISTICS.items():
+        if statistic not in frame.columns:
+            continue
+        drivers = reconstruction_ensemble.spread_drivers(frame, statistic, log=log)
+        settings = drivers[drivers["kind"] == "setting"].sort_values("share_of_variance", ascending=False)
+        rows.append({"statistic": statistic,
+                     "settings_share": float(drivers.loc[drivers["kind"] == "all settings", "share_of_variance"].iloc[0]),
+                     "top_setting": settings["source"].iloc[0], "top_share": float(settings["share_of_variance"].iloc[0])})
+    return pd.DataFrame(rows, columns=["statistic", "settings_share", "top_setting", "top_share"])

@@ -17,7 +17,7 @@ __all__ = [
     "percent", "percent_interval", "p_value", "reproduction_rows", "interval_rows", "STATISTIC_LABELS",
     "subtype_statistic_rows", "subtype_statistic_phrases", "sensitivity_rows", "published_difference_rows",
     "published_conditional_rows", "published_rmst_rows", "completeness_rows", "era_rows", "calendar_phrase",
-    "statistics_basis", "censoring_verdict",
+    "statistics_basis", "censoring_verdict", "SPREAD_NAMES", "spread_sentence",
 ]
 
 
@@ -228,3 +228,22 @@ def censoring_verdict(completeness_row: pd.Series) -> str:
         return ("most censoring is not administrative: most survivors were not censored because "
                 "they were transplanted recently, but because their follow-up stopped well before the cut-off")
     return "most censoring is administrative: most survivors were followed to the data cut-off"
+
+
+#: Statistic -> how a sentence names its spread.
+SPREAD_NAMES = {"logrank_p": "the log-rank p-value (log scale)", "cox_hr": "the hazard ratio (log scale)",
+                "rmst_difference_10y": "the difference in mean worsening-free years"}
+
+
+def spread_sentence(sources: pd.DataFrame | None, on_ensemble: bool) -> str:
+    """What the spread over the reconstructions comes from, in one sentence
+    (:func:`hsct_ms.analysis.outcomes.spread_sources`); on a user's cohort, what the intervals mean."""
+    if not on_ensemble:
+        return "The intervals show the sampling error of this one cohort."
+    parts = [f"{share:.0%} of the spread of {SPREAD_NAMES[name]}"
+             for name, share in zip(sources["statistic"], sources["settings_share"])]
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return (f"All the settings the paper did not publish, varied together, explain {listed} over the "
+            "reconstructions (linear model; with so few reconstructions, settings that did nothing "
+            "would still explain a little by chance). The rest comes from the random seed of each "
+            "reconstruction, which draws who worsens when, and from non-linear effects.")

@@ -208,3 +208,14 @@ def test_era_table_by_hand():
     eras = sensitivity.era_table(tiny_cohort(), split_year=2011).set_index("era")
     assert eras["patients"].tolist() == [2, 3]
     assert eras.loc["up to 2011", "worsenings"] == 1 and eras.loc["up to 2011", "deaths"] == 1
+
+
+def test_spread_sources_read_the_ensemble_drivers():
+    frame = ensemble.load_ensemble()
+    sources = outcomes.spread_sources(frame).set_index("statistic")
+    assert "logrank_p" in sources.index and "cox_hr" in sources.index
+    drivers = ensemble.spread_drivers(frame, "cox_hr", log=True).set_index("source")
+    assert sources.loc["cox_hr", "settings_share"] == pytest.approx(
+        drivers.loc[drivers["kind"] == "all settings", "share_of_variance"].iloc[0])
+    assert sources.loc["cox_hr", "top_share"] == pytest.approx(
+        drivers.loc[drivers["kind"] == "setting", "share_of_variance"].max())

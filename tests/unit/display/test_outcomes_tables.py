@@ -95,3 +95,12 @@ def test_p_value_never_reads_zero():
     stats = pd.DataFrame({"statistic": ["logrank_p"], "value": [1e-5], "lower": [np.nan], "upper": [np.nan],
                           "n": [1], "basis": ["cohort"]})
     assert shown.subtype_statistic_rows(stats).iloc[0].tolist() == ["log-rank p", "<0.001", ""]
+
+
+def test_spread_sentence_lists_each_statistic():
+    sources = pd.DataFrame({"statistic": ["logrank_p", "cox_hr"], "settings_share": [0.143, 0.117],
+                            "top_setting": ["early_hazard_slope", "age_sd"], "top_share": [0.03, 0.02]})
+    text = shown.spread_sentence(sources, on_ensemble=True)
+    assert "14% of the spread of the log-rank p-value (log scale) and 12% of the spread of the hazard ratio" in text
+    assert "random seed" in text
+    assert shown.spread_sentence(None, on_ensemble=False).startswith("The intervals show")
