@@ -41,14 +41,11 @@ __all__ = [
 
 #: Reproduction-table quantity -> the ``kind`` of :func:`hsct_ms.inputs.published.dwfs_value`.
 _PUBLISHED_KIND = {"estimate": "estimate", "lower": "ci_lower", "upper": "ci_upper"}
-#: Thin alias for callers outside this chapter (the limitations chapter, until it reads
-#: :data:`hsct_ms.terms.PUBLISHED_GROUP`): the paper's two groups and their published names.
-PUBLISHED_GROUPS = {group: terms.PUBLISHED_GROUP[group] for group in terms.COMPARED_GROUPS}
 
 
 def analysis_groups(patients: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Thin alias of :func:`hsct_ms.terms.group_members` for callers outside this chapter
-    (the limitations chapter and some tests); new code calls ``terms.group_members``."""
+    (tests/unit/analysis/test_limitations.py); new code calls ``terms.group_members``."""
     return terms.group_members(patients)
 
 

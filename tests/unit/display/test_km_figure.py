@@ -13,14 +13,13 @@ import pandas as pd
 import pytest
 
 from hsct_ms import stats, terms
-from hsct_ms.analysis import outcomes
 from hsct_ms.display import charts, km_figure
 from hsct_ms.inputs import cohort
 
 
 @pytest.fixture(scope="module")
 def frames():
-    return outcomes.analysis_groups(cohort.load_cohort())
+    return terms.group_members(cohort.load_cohort())
 
 
 @pytest.fixture(scope="module")
