@@ -10,12 +10,15 @@ concern:
   and :mod:`~hsct_ms.reconstruction.ensemble` (the reconstructed cohort and its alternatives),
   :mod:`~hsct_ms.reconstruction.synthetic` (resampled cohorts for tests and benchmarks);
 - statistics: :mod:`~hsct_ms.stats.survival` (Kaplan-Meier with plain Greenwood intervals,
-  log-rank, Cox, restricted mean, Clopper-Pearson), and the logic of each chapter:
-  :mod:`~hsct_ms.analysis.cohort`, :mod:`~hsct_ms.analysis.outcomes`, :mod:`~hsct_ms.analysis.limitations`,
+  log-rank, Cox, restricted mean, Clopper-Pearson), :mod:`~hsct_ms.stats.competing_risks`
+  (Aalen-Johansen), :mod:`~hsct_ms.stats.completeness` (Clark's C),
+  :mod:`~hsct_ms.stats.published_arithmetic` (arithmetic on published numbers alone), and the
+  logic of each chapter: :mod:`~hsct_ms.analysis.cohort`, :mod:`~hsct_ms.analysis.outcomes`
+  (with :mod:`~hsct_ms.analysis.outcomes_sensitivity`), :mod:`~hsct_ms.analysis.limitations`,
   :mod:`~hsct_ms.analysis.comparison`, :mod:`~hsct_ms.analysis.claims`;
 - display: :mod:`~hsct_ms.display.charts`, :mod:`~hsct_ms.display.km_figure`, :mod:`~hsct_ms.display.cohort_charts`,
   :mod:`~hsct_ms.display.tables`, :mod:`~hsct_ms.display.forest_chart`, :mod:`~hsct_ms.display.comparison_tables`,
-  :mod:`~hsct_ms.display.claims_tables`, and :mod:`~hsct_ms.display.disclosure` (what may be published about a
+  :mod:`~hsct_ms.display.claims_tables`, :mod:`~hsct_ms.display.outcomes_tables`, and :mod:`~hsct_ms.display.disclosure` (what may be published about a
   real cohort);
 - building: :mod:`~hsct_ms.build.book`, :mod:`~hsct_ms.build.notebooks`, :mod:`~hsct_ms.build.bench`,
   :mod:`~hsct_ms.build.sphinx_ext`, and the command line in ``__main__``.
