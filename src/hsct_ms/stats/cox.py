@@ -8,16 +8,22 @@ Notes
 -----
 Speed, measured on the 100,000-patient benchmark cohort
 (``hsct_ms.reconstruction.synthetic.resampled_cohort(100_000)``, 15,513 distinct
-times), lifelines 0.30.3, one core: ``CoxPHFitter().fit(..., batch_mode=True)`` on
-a float frame takes about 1.6 s per model (1 or 3 covariates), ``batch_mode=False``
-about 2.2-2.4 s; the hand-written numpy Efron fit this module replaced took 0.3-0.5
-s. With heavy ties (the 210-patient cohort repeated, ~200 distinct times) lifelines
-takes 0.15 s. The book fits four models per build (two in :func:`cox_model`, two
-refitted by :func:`cox_ph_test`), so about 7 s at 100,000 patients.
+times), lifelines 0.30.3, on this project's 2-core machine:
+
+* ``CoxPHFitter().fit(..., batch_mode=True)`` on a float (numpy-backed) frame: about
+  1.3-1.6 s per model (1 or 3 covariates); ``batch_mode=False``: 2.2-2.4 s. The
+  hand-written numpy Efron fit this module replaced took 0.3-0.5 s. With heavy ties
+  (the 210-patient cohort repeated, ~200 distinct times) lifelines takes 0.15 s.
+* lifelines' scaled Schoenfeld residuals, which its proportional-hazards test needs,
+  take about 3.5-4.5 s per model; they are computed once per test.
+* The book's two models: :func:`cox_model` about 3 s for both, :func:`cox_ph_test`
+  about 7 s for both (the fits are reused from a small cache, :func:`fit_cox`).
+  At 210 patients: about 30 ms per fit, 50 ms per test.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -46,17 +52,32 @@ def cox_frame(df: pd.DataFrame, duration_col: str, event_col: str, covariates: S
 
 
 def fit_cox(frame: pd.DataFrame, duration_col: str, event_col: str, level: float = 0.95) -> CoxPHFitter:
-    """lifelines ``CoxPHFitter`` with Efron ties, fitted to R's precision.
+    """lifelines ``CoxPHFitter`` with Efron ties, fitted to R's precision (cached).
 
     lifelines' default stop (Newton decrement < 1e-7) leaves coefficients ~1e-6
     (relative) from R's; a tighter precision leaves R's criterion (relative change of
     the log-likelihood < 1e-9, lifelines' ``r_precision``) to stop, and the fits then
     agree to ~1e-8. ``batch_mode=True`` is lifelines' fastest path at scale.
+
+    The last few fits are kept, keyed by a hash of the frame's values: a chapter
+    asks for the same model from :func:`cox_model` and :func:`cox_ph_test`, and at
+    100,000 patients each fit costs over a second. The caller must not alter the
+    returned fitter.
     """
-    cph = CoxPHFitter(alpha=1 - level)
-    cph.fit(frame, duration_col=duration_col, event_col=event_col, batch_mode=True,
-            fit_options={"precision": 1e-12})
-    return cph
+    key = (tuple(frame.columns), duration_col, event_col, level,
+           hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest())
+    if key not in _FITS:
+        cph = CoxPHFitter(alpha=1 - level)
+        cph.fit(frame, duration_col=duration_col, event_col=event_col, batch_mode=True,
+                fit_options={"precision": 1e-12})
+        if len(_FITS) >= _MAX_FITS:
+            _FITS.pop(next(iter(_FITS)))  # oldest first (dicts keep insertion order)
+        _FITS[key] = cph
+    return _FITS[key]
+
+
+_MAX_FITS = 4
+_FITS: dict[tuple, CoxPHFitter] = {}
 
 
 def cox_model(df: pd.DataFrame, duration_col: str, event_col: str, covariates: Sequence[str],
@@ -180,27 +201,32 @@ def cox_ph_test(df: pd.DataFrame, duration_col: str, event_col: str, covariates:
         g = zph_transform(transform, np.asarray(durations, dtype=float), np.asarray(events).astype(np.int64))
         return pd.Series(g)  # lifelines calls .values on the result
 
-    result = proportional_hazard_test(cph, frame, time_transform=r_transform)
+    # lifelines' residuals cost seconds at 100,000 patients: compute them once, for
+    # lifelines' per-covariate test and for the global statistic.
+    scaled = cph.compute_residuals(frame, kind="scaled_schoenfeld")
+    result = proportional_hazard_test(cph, frame, time_transform=r_transform, precomputed_residuals=scaled)
     chi2 = [float(v) for v in np.atleast_1d(result.test_statistic)]
     p = len(covariates)
     if p > 1:
-        chi2.append(global_gt1994(cph, frame, covariates, r_transform))
+        chi2.append(global_gt1994(cph, scaled[covariates], r_transform))
     dfs = [1] * p + ([p] if p > 1 else [])
     index = covariates + (["GLOBAL"] if p > 1 else [])
     return pd.DataFrame({"chi2": chi2, "df": dfs, "p": stats.chi2.sf(chi2, dfs)},
                         index=pd.Index(index, name="covariate"))
 
 
-def global_gt1994(cph: CoxPHFitter, frame: pd.DataFrame, covariates: list[str], transform) -> float:
+def global_gt1994(cph: CoxPHFitter, scaled: pd.DataFrame, transform) -> float:
     """Global Grambsch-Therneau (1994) statistic, which lifelines does not compute.
 
-    ``(g'R) V (g'R)' d / sum g^2``: R the unscaled Schoenfeld residuals (lifelines),
-    V the covariance of the coefficients, g the time scale centred over the d events;
-    the formula of R survival 2.x ``cox.zph``.
+    ``(g'R) V (g'R)' d / sum g^2`` (R survival 2.x ``cox.zph``): R the unscaled
+    Schoenfeld residuals, V the covariance of the coefficients, g the time scale
+    centred over the d events. From lifelines' scaled residuals ``S = d R V + beta``:
+    ``g'R = (g'S) V^-1 / d`` (beta drops out as g is centred), so the statistic is
+    ``(g'S) V^-1 (g'S)' / (d sum g^2)``.
     """
-    resid = cph.compute_residuals(frame, kind="schoenfeld")
     dead = cph.event_observed.to_numpy() == 1
     g = transform(cph.durations, cph.event_observed, None).to_numpy()[dead]
     g = g - g.mean()
-    ut = g @ resid[covariates].to_numpy()
-    return float(ut @ cph.variance_matrix_.to_numpy() @ ut * dead.sum() / (g @ g))
+    w = g @ scaled.to_numpy()
+    n_dead = dead.sum()
+    return float(w @ np.linalg.solve(cph.variance_matrix_.to_numpy(), w) / (n_dead * (g @ g)))
