@@ -1,6 +1,6 @@
 """What the study's limitations could do to its estimates: the limitations chapter's logic.
 
-Two sensitivity analyses, each a stated model, not a finding:
+Sensitivity analyses, each a stated model, not a finding:
 
 * **Unrecorded worsening** (unblinded raters). If a share ``f`` of true worsening events
   went unrecorded, and unrecorded events were spread like recorded ones, the observed
@@ -8,13 +8,26 @@ Two sensitivity analyses, each a stated model, not a finding:
 
       S_true(t) = S_obs(t) ** (1 / (1 - f))            (:func:`inflate`)
 
-  The *tipping point* is the ``f`` at which S_true at a time point falls to a comparator
-  level c: ``f = 1 - ln S_obs / ln c`` (:func:`tipping_point`). A direct cross-check,
-  :func:`km_with_unrecorded_events`, scales the events at each Kaplan-Meier step
-  instead of the cumulative hazard.
+  The *tipping point* is the ``f`` at which S_true at a time point falls to a reference
+  level c: ``f = 1 - ln S_obs / ln c`` (:func:`tipping_point`), shown as a curve over the
+  published 95% interval (:func:`tipping_curve`). No external comparator shares the
+  endpoint and population (:func:`comparator_candidates` says why each is not used), so
+  c is a stated level of DWFS itself (:data:`REFERENCE_LEVEL`).
+  :func:`km_with_unrecorded_events` applies the same model step by step to a Kaplan-Meier
+  curve (a discretised version of the same model, not an independent check).
 * **Censoring** (retrospective follow-up). Bounds for S(t) that make no assumption
   about patients censored before ``t``: all worsening-free at ``t`` (best case) or all
   worsened at their censoring time (worst case) (:func:`censoring_bounds`).
+* **Late deaths** (an assumption of the reconstruction: nobody dies after day 100).
+  With deaths at a peer cohort's overall survival, independent of worsening, the share
+  alive and worsening-free is DWFS times overall survival (:func:`late_death_alternative`).
+* **Reconstructed data**: the ensemble of alternative reconstructions
+  (:mod:`hsct_ms.reconstruction.ensemble`): its distributions, the settings that drive
+  them and the failed draws (:func:`ensemble_conclusions`, :func:`spread_table`,
+  :func:`failure_counts`).
+
+Charts are in :mod:`hsct_ms.display.limitations_charts`, table formatting in
+:mod:`hsct_ms.display.limitations_tables`.
 """
 
 from __future__ import annotations
@@ -25,16 +38,30 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from hsct_ms.display import disclosure
-from hsct_ms import stats
+from hsct_ms import stats, terms
+from hsct_ms.inputs import cohort, published
+from hsct_ms.paths import SHIPPED_COHORT
+from hsct_ms.reconstruction import ensemble
 
 __all__ = [
     "inflate",
     "tipping_point",
     "km_with_unrecorded_events",
-    "tipping_table",
     "censoring_bounds",
     "censoring_bounds_table",
+    "REFERENCE_LEVEL",
+    "published_points",
+    "tipping_curve",
+    "tipping_summary",
+    "COMPARATOR_VERDICTS",
+    "comparator_candidates",
+    "LATE_DEATH_SOURCE",
+    "late_death_alternative",
+    "shipped_longest_followup",
+    "failure_counts",
+    "ENSEMBLE_COLUMNS",
+    "ensemble_conclusions",
+    "spread_table",
 ]
 
 
@@ -103,25 +130,6 @@ def km_with_unrecorded_events(durations, events, unrecorded_share: float, times)
     return np.where(idx < 0, 1.0, curve[np.maximum(idx, 0)])
 
 
-def tipping_table(frames: Mapping[str, pd.DataFrame], comparator: float, year: float = 10.0,
-                  duration_col: str = "dwfs_years", event_col: str = "worsening") -> pd.DataFrame:
-    """Observed S(year) per group and the unrecorded share that brings it to ``comparator``.
-
-    Columns ``group``, ``observed`` (Kaplan-Meier S at ``year``), ``tipping_point`` (f)
-    and ``direct_at_tipping`` (S from :func:`km_with_unrecorded_events` at that f,
-    the cross-check; it should be near ``comparator``).
-    """
-    rows = []
-    for label, frame in frames.items():
-        t = frame[duration_col].to_numpy(float)
-        e = frame[event_col].to_numpy(int)
-        observed = float(stats.km_at(t, e, [year])[0][0])
-        f = tipping_point(observed, comparator)
-        rows.append({"group": label, "observed": observed, "tipping_point": f,
-                     "direct_at_tipping": float(km_with_unrecorded_events(t, e, f, [year])[0])})
-    return pd.DataFrame(rows)
-
-
 def censoring_bounds(durations, events, time: float) -> dict[str, float]:
     """Best- and worst-case S(time) for patients censored before ``time``.
 
@@ -167,139 +175,208 @@ def censoring_bounds_table(frames: Mapping[str, pd.DataFrame], years: Sequence[f
     return pd.DataFrame(rows)
 
 
-# --------------------------------------------------------------------------- charts
+# --------------------------------------------------------------------------- tipping point
 
-#: Name of the Vega-Lite parameter bound to the slider (the share f of unrecorded events).
-SLIDER_PARAM = "unrecorded_share"
+#: The reference level of the tipping point: one half worsening-free at 10 years, the
+#: level below which "more than half" (the press release's wording) would fail. A level
+#: of DWFS itself, so endpoint and population are the study's own (no external comparator
+#: shares them: :data:`COMPARATOR_VERDICTS`).
+REFERENCE_LEVEL = 0.5
 
 
-def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], comparator: float, comparator_label: str,
-                            year: float = 10.0, duration_col: str = "dwfs_years", event_col: str = "worsening",
-                            width: int = 560, height: int = 320, min_count: int = 0):
-    """Kaplan-Meier curves recomputed in the page for a share f of unrecorded worsening.
+def published_points(years=(10,), groups=terms.COMPARED_GROUPS) -> pd.DataFrame:
+    """The published DWFS of each group at each of ``years`` (proportions).
 
-    The data are the observed Kaplan-Meier steps (:func:`hsct_ms.stats.stats.km_steps`,
-    aggregated by month) and the observed S at ``year``; a slider bound to the
-    parameter :data:`SLIDER_PARAM` sets f, and a Vega transform draws
-    ``S_obs ** (1 / (1 - f))`` (:func:`inflate`). Dashed lines keep the observed
-    curves; a horizontal rule marks ``comparator``; labels at ``year`` give the
-    adjusted values. Everything runs in the browser: no kernel is needed. With
-    ``min_count`` (a user's cohort, :mod:`hsct_ms.display.disclosure`) a curve stops before
-    its first step with fewer patients at risk.
+    Columns ``group, year, estimate, lower, upper`` (the 95% interval), from
+    ``data/published/values.csv`` (abstract).
     """
-    import altair as alt
-
-    from hsct_ms.display.charts import group_colour_scale
-
-    groups = list(frames)
-    def curve(frame):
-        steps = stats.km_steps(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int))
-        return disclosure.cut_where_few_at_risk(steps, min_count)[["time", "survival"]]
-
-    steps = pd.concat([curve(f).assign(group=label) for label, f in frames.items()], ignore_index=True)
-    at_year = pd.DataFrame({
-        "group": groups,
-        "time": float(year),
-        "survival": [float(stats.km_at(f[duration_col].to_numpy(float), f[event_col].to_numpy(int), [year])[0][0])
-                     for f in frames.values()],
-    })
-    share = alt.param(name=SLIDER_PARAM, value=0, bind=alt.binding_range(
-        min=0, max=0.9, step=0.01, name="Share of worsening events unrecorded "))
-    adjusted = f"pow(datum.survival, 1 / (1 - {SLIDER_PARAM}))"
-    colour = alt.Color("group:N", title="Group", scale=group_colour_scale(groups), sort=groups)
-    x = alt.X("time:Q", title="Years since transplant",
-              scale=alt.Scale(domain=[0, float(np.ceil(steps["time"].max()))], nice=False))
-    y_scale = alt.Scale(domain=[0, 1])
-    base = alt.Chart(steps).encode(x=x, color=colour)
-    observed = base.mark_line(interpolate="step-after", strokeDash=[4, 3], opacity=0.45).encode(
-        y=alt.Y("survival:Q", title="Worsening-free (%)", axis=alt.Axis(format="%"), scale=y_scale))
-    true = base.transform_calculate(adjusted=adjusted).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-        y="adjusted:Q",
-        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("time:Q", title="Years", format=".2f"),
-                 alt.Tooltip("survival:Q", title="Observed", format=".1%"),
-                 alt.Tooltip("adjusted:Q", title="With unrecorded events", format=".1%")])
-    rule_data = pd.DataFrame({"level": [float(comparator)], "label": [comparator_label]})
-    rule = alt.Chart(rule_data).mark_rule(color="black", strokeDash=[6, 4]).encode(y="level:Q")
-    rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-7, fontSize=11).encode(
-        x=alt.value(4), y="level:Q", text="label:N")
-    year_rule = alt.Chart(pd.DataFrame({"time": [float(year)]})).mark_rule(color="#999999").encode(x="time:Q")
-    labels = alt.Chart(at_year).transform_calculate(adjusted=adjusted).transform_calculate(
-        text="datum.group + ': ' + format(datum.adjusted, '.1%')").mark_text(
-        align="left", dx=6, dy=-6, fontSize=12, fontWeight="bold").encode(
-        x="time:Q", y="adjusted:Q", text="text:N", color=colour)
-    points = alt.Chart(at_year).transform_calculate(adjusted=adjusted).mark_point(filled=True, size=50).encode(
-        x="time:Q", y="adjusted:Q", color=colour)
-    return alt.layer(observed, true, rule, rule_text, year_rule, points, labels).add_params(share).properties(
-        width=width, height=height)
+    rows = []
+    for group in groups:
+        name = terms.PUBLISHED_GROUP[group]
+        for year in years:
+            rows.append({"group": group, "year": year,
+                         **{key: published.dwfs_value(name, year, kind) / 100
+                            for key, kind in (("estimate", "estimate"), ("lower", "ci_lower"),
+                                              ("upper", "ci_upper"))}})
+    return pd.DataFrame(rows)
 
 
-def censoring_bounds_chart(bounds: pd.DataFrame, published_points: pd.DataFrame | None = None,
-                           width: int = 460, height: int = 170, min_count: int = 0):
-    """Best-to-worst range (bar) and Kaplan-Meier estimate (dot) per group and year.
+def tipping_curve(points: pd.DataFrame, level: float = REFERENCE_LEVEL, steps: int = 41) -> pd.DataFrame:
+    """The tipping point over each group's published 95% interval.
 
-    ``bounds`` is :func:`censoring_bounds_table` (proportions); ``published_points``,
-    optional, has ``group, year, estimate`` (proportions), drawn as black diamonds.
+    For ``steps`` values of the observed S from ``lower`` to ``upper`` of ``points``
+    (:func:`published_points`), the unrecorded share f that brings S down to ``level``
+    (:func:`tipping_point`). Columns ``group, observed, tipping_point``. Published
+    numbers and the model alone: valid whatever the patients were.
     """
-    import altair as alt
-
-    from hsct_ms.display.charts import group_colour_scale
-
-    data = bounds[["group", "year", "km", "best", "worst"]].assign(
-        censored_before=disclosure.count_labels(bounds["censored_before"], min_count),
-        n=disclosure.count_labels(bounds["n"], min_count))
-    if published_points is not None and len(published_points):
-        data = data.merge(published_points[["group", "year", "estimate"]], on=["group", "year"], how="left")
-    data = data.assign(year=data["year"].map(lambda y: f"{y:g} years"))
-    groups = list(dict.fromkeys(data["group"]))
-    colour = alt.Color("group:N", title="Group", scale=group_colour_scale(groups), sort=groups, legend=None)
-    y = alt.Y("group:N", title=None, sort=groups)
-    x = alt.X("worst:Q", title="Worsening-free (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
-    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("year:N", title="Time point"),
-               alt.Tooltip("worst:Q", title="Worst case", format=".1%"),
-               alt.Tooltip("km:Q", title="Kaplan-Meier", format=".1%"),
-               alt.Tooltip("best:Q", title="Best case", format=".1%"),
-               alt.Tooltip("censored_before:N", title="Censored before"), alt.Tooltip("n:N", title="Patients")]
-    base = alt.Chart().encode(y=y, tooltip=tooltip)
-    layers = [base.mark_bar(height=10, opacity=0.35).encode(x=x, x2="best:Q", color=colour),
-              base.mark_point(filled=True, size=70, opacity=1).encode(x="km:Q", color=colour)]
-    if "estimate" in data:
-        tooltip_pub = [*tooltip, alt.Tooltip("estimate:Q", title="Published", format=".1%")]
-        layers.append(base.mark_point(shape="diamond", size=60, filled=True, color="black").encode(
-            x="estimate:Q", tooltip=tooltip_pub))
-    return alt.layer(*layers, data=data).properties(width=width, height=height).facet(
-        row=alt.Row("year:N", title=None, sort=list(dict.fromkeys(data["year"])),
-                    header=alt.Header(labelAngle=0, labelAlign="left")))
+    rows = []
+    for point in points.itertuples(index=False):
+        for observed in np.linspace(point.lower, point.upper, steps):
+            rows.append({"group": point.group, "observed": float(observed),
+                         "tipping_point": tipping_point(observed, level)})
+    return pd.DataFrame(rows)
 
 
-def ensemble_hazard_ratio_chart(members: pd.DataFrame, shipped_hr: float | None = None,
-                                width: int = 560, height: int = 260):
-    """Each ensemble member's Cox hazard ratio (progressive vs RRMS) with its 95% interval.
+def tipping_summary(points: pd.DataFrame, level: float = REFERENCE_LEVEL) -> pd.DataFrame:
+    """Tipping point at the published lower bound, estimate and upper bound of each group.
 
-    Members are sorted by hazard ratio; colour says whether the log-rank p is below
-    0.05. One row per member (no patient data).
+    Columns ``group, estimate, lower, upper`` (published S) and ``f_lower, f_estimate,
+    f_upper`` (the share f at each of them).
     """
-    import altair as alt
+    out = points[["group", "estimate", "lower", "upper"]].copy()
+    for kind in ("lower", "estimate", "upper"):
+        out[f"f_{kind}"] = [tipping_point(s, level) for s in out[kind]]
+    return out
 
-    data = members[["draw", "cox_hr", "cox_lower", "cox_upper", "logrank_p"]].sort_values(
-        ["cox_hr", "draw"]).reset_index(drop=True)
-    data["rank"] = np.arange(1, len(data) + 1)
-    data["log_rank"] = np.where(data["logrank_p"] < 0.05, "p < 0.05", "p ≥ 0.05")
-    x = alt.X("rank:O", title="Ensemble member (sorted by hazard ratio)", axis=alt.Axis(labels=False, ticks=False))
-    y_scale = alt.Scale(type="log", domain=[0.5, float(max(4.0, data["cox_upper"].max()))], nice=False)
-    colour = alt.Color("log_rank:N", title="Log-rank test",
-                       scale=alt.Scale(domain=["p < 0.05", "p ≥ 0.05"], range=["#c0392b", "#7f8c8d"]))
-    tooltip = [alt.Tooltip("draw:Q", title="Draw"), alt.Tooltip("cox_hr:Q", title="Hazard ratio", format=".2f"),
-               alt.Tooltip("cox_lower:Q", title="95% lower", format=".2f"),
-               alt.Tooltip("cox_upper:Q", title="95% upper", format=".2f"),
-               alt.Tooltip("logrank_p:Q", title="Log-rank p", format=".3f")]
-    base = alt.Chart(data).encode(x=x, color=colour, tooltip=tooltip)
-    layers = [
-        base.mark_rule().encode(y=alt.Y("cox_lower:Q", title="Hazard ratio, progressive vs RRMS (log scale)",
-                                        scale=y_scale), y2="cox_upper:Q"),
-        base.mark_point(filled=True, size=30).encode(y="cox_hr:Q"),
-        alt.Chart(pd.DataFrame({"hr": [1.0]})).mark_rule(color="black").encode(y="hr:Q"),
+
+# --------------------------------------------------------------------------- comparators
+
+#: Study key -> why its result cannot serve as the comparator of the tipping point (the
+#: same endpoint, DWFS, in a comparable population is required).
+COMPARATOR_VERDICTS = {
+    "cree2016": "not used: EDSS stable or improved at the last visit is not DWFS (a patient who "
+                "worsened and recovered counts as stable), and a clinic population on treatment "
+                "is not a population selected for transplant",
+    "burt2019": "not used: progression in RRMS within an EDSS range over a short median "
+                "follow-up; another endpoint definition, population and time",
+    "boffa2023": "not used: confirmed progression in active SPMS only; another endpoint "
+                 "confirmation rule and population",
+}
+
+
+def comparator_candidates() -> pd.DataFrame:
+    """The external results considered as comparators, from ``data/published/studies.csv``.
+
+    Columns ``key, study, design, population, endpoint, verdict`` (:data:`COMPARATOR_VERDICTS`).
+    """
+    studies = published.load_studies().set_index("key")
+    rows = [{"key": key, "study": studies.loc[key, "label"], "design": studies.loc[key, "design"],
+             "population": studies.loc[key, "population"], "endpoint": studies.loc[key, "endpoint"],
+             "verdict": verdict} for key, verdict in COMPARATOR_VERDICTS.items()]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- late deaths
+
+#: The published overall survival used for the late-death alternative (Muraro 2017, EBMT).
+LATE_DEATH_SOURCE = "muraro2017_os_all_5y_estimate"
+
+
+def late_death_alternative(points: pd.DataFrame, overall_survival_5y: float,
+                           years=(5, 10)) -> pd.DataFrame:
+    """Worsening-free and alive, if deaths followed a peer cohort's overall survival.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        ``group, year, estimate`` (published DWFS, proportions), for ``years``.
+    overall_survival_5y : float
+        Overall survival at 5 years (proportion), e.g. Muraro 2017's 93%.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, year, dwfs, overall_survival, alive_and_worsening_free, difference``:
+        ``overall_survival = OS5 ** (year / 5)`` (a constant death hazard, an
+        assumption), and ``alive_and_worsening_free = dwfs * overall_survival``.
+
+    Notes
+    -----
+    The product holds if death is independent of worsening and DWFS is read as
+    worsening in a world without death (deaths censored, as in the book). The peer
+    cohort's deaths include transplant-related ones; applied on top of the study's own
+    early deaths this is a pessimistic alternative, not an estimate.
+    """
+    rows = []
+    for point in points.itertuples(index=False):
+        if point.year not in years:
+            continue
+        alive = overall_survival_5y ** (point.year / 5)
+        rows.append({"group": point.group, "year": point.year, "dwfs": point.estimate,
+                     "overall_survival": alive, "alive_and_worsening_free": point.estimate * alive,
+                     "difference": point.estimate * alive - point.estimate})
+    return pd.DataFrame(rows)
+
+
+def shipped_longest_followup() -> float:
+    """The longest follow-up (years) in the shipped reconstruction: how long its
+    no-late-death assumption runs."""
+    return float(cohort.read_cohort(SHIPPED_COHORT)["followup_years"].max())
+
+
+# --------------------------------------------------------------------------- the ensemble
+
+#: Failure text of :mod:`hsct_ms.reconstruction` -> the reason the chapter names.
+FAILURE_REASONS = {
+    "data cut-off": "follow-up did not fit between the transplant years and the data cut-off",
+    "no configuration met": "no calibration configuration met the published targets",
+}
+
+
+def failure_counts(draws: pd.DataFrame) -> pd.DataFrame:
+    """Draws that are not members, by status and reason: ``status, reason, draws``.
+
+    A failure text matching no entry of :data:`FAILURE_REASONS` is counted as
+    ``other``; for ``targets_not_met`` the reason is the first missed target.
+    """
+    failed = draws[(draws["status"] != "member") & (draws["block"] == ensemble.VARIED)]
+    reasons = []
+    for status, failure in zip(failed["status"], failed["failure"]):
+        if status == "targets_not_met":
+            reasons.append(f"missed: {failure.split(';')[0]}")
+            continue
+        reasons.append(next((reason for pattern, reason in FAILURE_REASONS.items() if pattern in failure), "other"))
+    frame = pd.DataFrame({"status": failed["status"].to_numpy(), "reason": reasons})
+    return frame.value_counts().rename("draws").reset_index().sort_values(
+        ["status", "draws", "reason"], ascending=[True, False, True], ignore_index=True)
+
+
+#: Ensemble column -> (what it is, spread measured on the log scale).
+ENSEMBLE_COLUMNS = {
+    "dwfs_all_10y": ("whole-cohort DWFS at 10 years", False),
+    "logrank_p": ("log-rank p, RRMS vs progressive", True),
+    "cox_hr": ("Cox hazard ratio, progressive vs RRMS", True),
+    "rmst_difference_10y": ("restricted mean worsening-free years to 10, RRMS minus progressive", False),
+}
+
+
+def ensemble_conclusions(ensemble_members: pd.DataFrame) -> pd.DataFrame:
+    """Conclusions about the subtype difference and the share of the reconstructions where each holds.
+
+    Columns ``conclusion, share, by_construction``. The hazard ratio is above 1 in every
+    member by construction: every member meets the published estimates, which are lower
+    for progressive MS than for RRMS at 5 and 10 years.
+    """
+    rows = [
+        ("hazard ratio of progressive MS against RRMS above 1", (ensemble_members["cox_hr"] > 1).mean(), True),
+        ("log-rank test of RRMS against progressive MS below 0.05", (ensemble_members["logrank_p"] < 0.05).mean(),
+         False),
+        ("95% interval of the hazard ratio excludes 1", (ensemble_members["cox_lower"] > 1).mean(), False),
     ]
-    if shipped_hr is not None:
-        layers.append(alt.Chart(pd.DataFrame({"hr": [float(shipped_hr)]})).mark_rule(
-            color="#1b6ca8", strokeDash=[5, 3]).encode(y="hr:Q"))
-    return alt.layer(*layers).properties(width=width, height=height)
+    return pd.DataFrame(rows, columns=["conclusion", "share", "by_construction"]).astype({"share": float})
+
+
+def spread_table(draws: pd.DataFrame, columns=tuple(ENSEMBLE_COLUMNS)) -> pd.DataFrame:
+    """For each statistic: the setting that drives its spread most, and the seed noise.
+
+    Columns ``statistic, top_setting, top_share, all_settings_share, seed_share,
+    chance_share`` (shares of the variance over the members,
+    :func:`hsct_ms.reconstruction.ensemble.spread_drivers`; p-values and hazard ratios on
+    the log scale). ``seed_share`` is the variance between seeds at fixed settings over
+    the variance between members: near or above 1, the seed alone spreads the statistic as
+    much as the whole ensemble does. ``chance_share`` is what a setting with no effect
+    explains on average by chance, ``1 / (members - 1)``, and ``chance_all_share`` what
+    all settings together explain by chance, ``k / (members - 1)`` for ``k`` terms.
+    """
+    n_members = len(ensemble.members(draws))
+    n_terms = len(ensemble.RANGES) + len(ensemble.DEATH_SUBTYPE_ORDERS) - 1
+    rows = []
+    for column in columns:
+        drivers = ensemble.spread_drivers(draws, column, log=ENSEMBLE_COLUMNS[column][1])
+        settings = drivers[drivers["kind"] == "setting"].sort_values("share_of_variance", ascending=False)
+        by_kind = drivers.set_index("kind")["share_of_variance"]
+        rows.append({"statistic": column, "top_setting": settings["source"].iloc[0],
+                     "top_share": float(settings["share_of_variance"].iloc[0]),
+                     "all_settings_share": float(by_kind["all settings"]), "seed_share": float(by_kind["seed"]),
+                     "chance_share": 1 / (n_members - 1), "chance_all_share": n_terms / (n_members - 1)})
+    return pd.DataFrame(rows)

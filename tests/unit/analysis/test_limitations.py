@@ -1,9 +1,11 @@
 """Sensitivity analyses of the limitations chapter.
 
-Oracles: hand computations (the tipping-point formula with the published RRMS 10-year
-estimate and Cree et al.'s 41%; a hand-made 5-patient example for the censoring
-bounds), invariances (monotonicity in f), and the Kaplan-Meier estimate itself (the
-bounds must bracket it).
+Oracles: hand computations (the tipping-point formula; a hand-made 5-patient example
+for the censoring bounds; the late-death product), the published values of
+data/published/ (abstract of Boffa et al. 2021, Muraro et al. 2017), invariances
+(monotonicity in f), the Kaplan-Meier estimate itself (the bounds must bracket it), and
+the stored ensemble (data/ensemble.csv) for each statement the chapter's prose makes
+about it.
 """
 
 import math
@@ -11,10 +13,13 @@ import math
 import numpy as np
 import pytest
 
-from hsct_ms.inputs import cohort
+import pandas as pd
+
+from hsct_ms import stats, terms
 from hsct_ms.analysis import limitations
 from hsct_ms.analysis import outcomes
-from hsct_ms import stats
+from hsct_ms.inputs import cohort, published
+from hsct_ms.reconstruction import ensemble
 
 
 def test_tipping_point_against_hand_computation():
@@ -107,8 +112,95 @@ def test_bounds_bracket_the_km_estimate_on_random_data():
             assert b["worst"] - 1e-12 <= b["km"] <= b["best"] + 1e-12
 
 
-def test_tipping_table_cross_check_lands_near_the_comparator():
-    groups = outcomes.analysis_groups(cohort.load_cohort())
-    table = limitations.tipping_table({k: groups[k] for k in ("RRMS", "Progressive")}, 0.41)
-    assert (table["tipping_point"] > 0).all()
-    assert np.allclose(table["direct_at_tipping"], 0.41, atol=0.02)
+def test_published_points_are_the_abstract_values():
+    # Oracle: the abstract, RRMS 10 years: 71.3% (57.8-84.8).
+    points = limitations.published_points(years=(5, 10)).set_index(["group", "year"])
+    assert points.loc[(terms.RRMS, 10)].tolist() == pytest.approx([0.713, 0.578, 0.848])
+    assert len(points) == 4
+
+
+def test_tipping_curve_spans_the_published_interval_and_rises():
+    points = limitations.published_points(years=(10,))
+    curve = limitations.tipping_curve(points, level=0.5, steps=11)
+    for point in points.itertuples(index=False):
+        line = curve[curve["group"] == point.group]
+        assert line["observed"].min() == pytest.approx(point.lower)
+        assert line["observed"].max() == pytest.approx(point.upper)
+        assert np.all(np.diff(line["tipping_point"]) >= 0)
+
+
+def test_tipping_summary_against_hand_computation():
+    # By hand: f = 1 - ln(0.713) / ln(0.5) = 0.51216 at the RRMS estimate; the progressive
+    # lower bound (41.8%) is below one half, so f = 0 there.
+    summary = limitations.tipping_summary(limitations.published_points(years=(10,)), level=0.5).set_index("group")
+    assert summary.loc[terms.RRMS, "f_estimate"] == pytest.approx(1 - math.log(0.713) / math.log(0.5))
+    assert summary.loc[terms.PROGRESSIVE, "f_lower"] == 0.0
+
+
+def test_late_death_alternative_against_hand_computation():
+    # Oracle: 0.855 x 0.93 at 5 years; 0.713 x 0.93^2 at 10 years (constant death hazard).
+    points = limitations.published_points(years=(5, 10))
+    table = limitations.late_death_alternative(points, 0.93).set_index(["group", "year"])
+    assert table.loc[(terms.RRMS, 5), "alive_and_worsening_free"] == pytest.approx(0.855 * 0.93)
+    assert table.loc[(terms.RRMS, 10), "overall_survival"] == pytest.approx(0.93 ** 2)
+    assert table.loc[(terms.RRMS, 10), "difference"] == pytest.approx(0.713 * 0.93 ** 2 - 0.713)
+
+
+def test_late_death_source_is_muraro_overall_survival():
+    # Oracle: data/published/values.csv (Muraro et al. 2017: 93% alive at 5 years).
+    assert published.value(limitations.LATE_DEATH_SOURCE) == 93
+
+
+def test_comparator_candidates_give_a_reason_each_and_drop_cree():
+    table = limitations.comparator_candidates().set_index("key")
+    assert {"cree2016", "burt2019", "boffa2023"} <= set(table.index)
+    assert table["verdict"].str.startswith("not used").all()
+    assert "not DWFS" in table.loc["cree2016", "verdict"]
+
+
+# --------------------------------------------------------------------------- the stored ensemble
+
+
+@pytest.fixture(scope="module")
+def draws():
+    return ensemble.load_ensemble()
+
+
+def test_failure_reasons_are_all_named(draws):
+    failures = limitations.failure_counts(draws)
+    assert "other" not in set(failures["reason"])
+    assert failures["draws"].sum() == int(((draws["status"] != "member") & (draws["block"] == "varied")).sum())
+
+
+def test_cutoff_failures_come_from_early_cutoffs(draws):
+    # The chapter says draws rejected for the follow-up narrow the cut-offs covered.
+    failed = draws[draws["failure"].str.contains("data cut-off", na=False)]
+    members = ensemble.members(draws)
+    assert failed["data_cutoff"].max() < members["data_cutoff"].max()
+    assert failed["data_cutoff"].min() < members["data_cutoff"].min()
+
+
+def test_hazard_ratio_above_one_in_every_reconstruction(draws):
+    # Holds by construction (published progressive estimates below RRMS ones); the chapter says so.
+    conclusions = limitations.ensemble_conclusions(ensemble.members(draws)).set_index("conclusion")
+    assert conclusions["share"].iloc[0] == 1.0 and conclusions["by_construction"].iloc[0]
+    assert 0 < conclusions["share"].iloc[1] < 1  # significance is not fixed
+
+
+def test_spread_statements_of_the_chapter_hold(draws):
+    # The chapter says: no setting explains much of the log-rank p or the hazard ratio,
+    # the seed spreads them as much as the ensemble does, and the early hazard shape
+    # drives the RMST difference most.
+    spread = limitations.spread_table(draws).set_index("statistic")
+    for column in ("logrank_p", "cox_hr"):
+        assert spread.loc[column, "top_share"] < 0.1
+        assert spread.loc[column, "seed_share"] >= 0.8
+    assert spread.loc["rmst_difference_10y", "top_setting"] == "early_hazard_slope"
+    assert spread.loc["rmst_difference_10y", "top_share"] > 5 * spread.loc["rmst_difference_10y", "chance_share"]
+
+
+def test_chapter_module_holds_no_chart_code():
+    import inspect
+
+    assert "altair" not in inspect.getsource(limitations)
+    assert isinstance(limitations.published_points(), pd.DataFrame)
