@@ -92,6 +92,18 @@ def plain_interval(surv: np.ndarray, se: np.ndarray, z: float):
     return np.maximum(surv - z * se, 0.0), np.minimum(surv + z * se, 1.0)
 
 
+def curve_at(times: np.ndarray, surv: np.ndarray, greenwood: np.ndarray, q: np.ndarray):
+    """S and its Greenwood SE at times ``q`` read off a right-continuous step curve.
+
+    Before the first time S = 1 and SE = 0; after the last the last values carry on.
+    """
+    idx = np.searchsorted(times, q, side="right") - 1
+    before_first = idx < 0
+    idx = np.maximum(idx, 0)
+    se = greenwood_se(surv[idx], greenwood[idx])
+    return np.where(before_first, 1.0, surv[idx]), np.where(before_first, 0.0, se)
+
+
 def km_table(durations, events, level: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier estimate with Greenwood SE and plain and log-log intervals.
 
@@ -164,10 +176,8 @@ def km_at(durations, events, times) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    durations : array-like of float
-        Time to event or censoring, strictly positive.
-    events : array-like of {0, 1} or bool
-        1 = event observed, 0 = censored.
+    durations, events : array-like
+        As in :func:`km_table`.
     times : float or array-like of float
         Times (>= 0, same unit as ``durations``) at which to evaluate the curve.
 
@@ -192,11 +202,7 @@ def km_at(durations, events, times) -> tuple[np.ndarray, np.ndarray]:
     n = ts.size - first
     d = np.add.reduceat(es, first)
     surv = np.cumprod(1.0 - d / n)
-    idx = np.searchsorted(ts[first], q, side="right") - 1
-    before_first = idx < 0
-    idx = np.maximum(idx, 0)
-    se = greenwood_se(surv[idx], greenwood_sum(n, d)[idx])
-    return np.where(before_first, 1.0, surv[idx]), np.where(before_first, 0.0, se)
+    return curve_at(ts[first], surv, greenwood_sum(n, d), q)
 
 
 def survival_at(durations, events, times, level: float = 0.95) -> pd.DataFrame:
@@ -207,10 +213,8 @@ def survival_at(durations, events, times, level: float = 0.95) -> pd.DataFrame:
 
     Parameters
     ----------
-    durations : array-like of float
-        Time to event or censoring, strictly positive.
-    events : array-like of {0, 1} or bool
-        1 = event observed, 0 = censored.
+    durations, events : array-like
+        As in :func:`km_table`.
     times : float or array-like of float
         Times (>= 0, unit of ``durations``), e.g. ``[5, 10]`` years.
     level : float, default 0.95
@@ -233,11 +237,7 @@ def survival_at(durations, events, times, level: float = 0.95) -> pd.DataFrame:
     t, e = check_survival_data(durations, events)
     q = check_times(times)
     curve = fit_curve(t, e, level)
-    idx = np.searchsorted(curve.times, q, side="right") - 1
-    before_first = idx < 0
-    idx = np.maximum(idx, 0)
-    s = np.where(before_first, 1.0, curve.survival[idx])
-    se = np.where(before_first, 0.0, greenwood_se(curve.survival[idx], curve.greenwood[idx]))
+    s, se = curve_at(curve.times, curve.survival, curve.greenwood, q)
     lower, upper = plain_interval(s, se, z_quantile(level))
     return pd.DataFrame({"time": q, "survival": s, "se": se, "lower": lower, "upper": upper,
                          "at_risk": at_risk_at(curve, q)})
@@ -278,10 +278,8 @@ def km_median(durations, events, level: float = 0.95) -> dict[str, float]:
 
     Parameters
     ----------
-    durations : array-like of float
-        Time to event or censoring, strictly positive.
-    events : array-like of {0, 1} or bool
-        1 = event observed, 0 = censored.
+    durations, events : array-like
+        As in :func:`km_table`.
     level : float, default 0.95
         Confidence level of the bands the interval is read from.
 

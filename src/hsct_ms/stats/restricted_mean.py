@@ -19,10 +19,9 @@ def restricted_mean(durations, events, tau: float, level: float = 0.95) -> dict[
 
     Parameters
     ----------
-    durations : array-like of float
-        Time to event or censoring, strictly positive.
-    events : array-like of {0, 1} or bool
-        1 = event observed, 0 = censored.
+    durations, events : array-like
+        As in :func:`hsct_ms.stats.km_table`: times (strictly positive) and 1 = event,
+        0 = censored.
     tau : float
         Truncation time (> 0, unit of ``durations``).
     level : float, default 0.95

@@ -41,6 +41,14 @@ def assert_close_with_nan(actual, expected, atol=KM_TOL, rtol=0.0):
     np.testing.assert_allclose(actual, expected, atol=atol, rtol=rtol, equal_nan=True)
 
 
+def assert_matches_r(result: pd.DataFrame, expected: pd.DataFrame, exact: dict, close: dict) -> None:
+    """Our column -> R's column: ``exact`` ones equal, ``close`` ones within KM_TOL (NaN where R's is)."""
+    for ours, theirs in exact.items():
+        np.testing.assert_array_equal(result[ours], expected[theirs])
+    for ours, theirs in close.items():
+        assert_close_with_nan(result[ours], expected[theirs])
+
+
 # ---------------------------------------------------------------------------
 # Hand-computed 5-patient example
 # ---------------------------------------------------------------------------
