@@ -3,7 +3,7 @@
 The shipped cohort is one of many cohorts that meet every published target. The
 quantities the paper did not publish (:class:`hsct_ms.reconstruction.Settings`) are
 varied over stated ranges (:data:`RANGES`), each draw is reconstructed, checked against
-the same published targets (:func:`hsct_ms.reconstruction.target_table`), and the
+the same published targets (:func:`hsct_ms.reconstruction.targets.target_table`), and the
 derived quantities the book reports are recomputed on it.
 
 The ensemble has two blocks (column ``block``). ``varied``: settings drawn from one

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from hsct_ms import terms
+from hsct_ms.inputs import published
 
 #: The paper's two analysis groups, by their names in ``data/published/values.csv``.
 GROUPS = (terms.PUBLISHED_GROUP[terms.RRMS], terms.PUBLISHED_GROUP[terms.PROGRESSIVE])
-N_BY_SUBTYPE = {"RRMS": 122, "SPMS": 86, "PPMS": 2}
+#: Patients by subtype, as published (abstract and press release).
+N_BY_SUBTYPE = {subtype: published.subtype_count(subtype) for subtype in terms.SUBTYPES}
 TIME_DECIMALS = 3  # years, about 9 hours: finer than any clinical date
 COLUMNS = [
     "patient_id", "subtype", "age", "baseline_edss", "transplant_year",
