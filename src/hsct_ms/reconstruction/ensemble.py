@@ -1,7 +1,7 @@
 """An ensemble of alternative reconstructions: how much of the book's results is assumption.
 
 The shipped cohort is one of many cohorts that meet every published target. The
-quantities the paper did not publish (:class:`hsct_ms.reconstruction.Settings`) are
+quantities the paper did not publish (:class:`hsct_ms.reconstruction.settings.Settings`) are
 varied over stated ranges (:data:`RANGES`), each draw is reconstructed, checked against
 the same published targets (:func:`hsct_ms.reconstruction.targets.target_table`), and the
 derived quantities the book reports are recomputed on it.
@@ -11,7 +11,9 @@ fixed-seed random generator, in order. A draw whose reconstruction
 raises ``RuntimeError`` (the calibration finds no configuration, or the follow-up does not
 fit between transplant years and data cut-off) or whose cohort misses a published target is
 **not** a member, but it keeps its row in the output with its ``status``, so failures
-are counted, never dropped. Drawing stops at the ``n``-th member. ``seed_replicate``: the settings of the first
+are counted, never dropped. Drawing stops at the ``n``-th member.
+
+``seed_replicate``: the settings of the first
 :data:`REPLICATED_MEMBERS` members re-run with :data:`SEEDS_PER_MEMBER` other seeds each
 (column ``replicate_of`` names the member), so that the spread due to the random seed
 alone can be told apart from the spread due to the settings (:func:`spread_drivers`).
@@ -310,7 +312,9 @@ def spread_drivers(frame: pd.DataFrame, column: str, log: bool = False) -> pd.Da
         squared for the death order); for all settings together, the R squared of a
         linear model on all of them; for the seed, the pooled variance between members
         with the same settings and different seeds (:func:`seed_replicates`) over the
-        variance between members.
+        variance between members: a ratio, not a share, which can exceed 1 (the seed alone
+        spreads the statistic as much as the whole ensemble; with few replicates it is
+        itself a rough estimate).
 
     Notes
     -----
