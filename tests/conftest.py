@@ -1,5 +1,12 @@
-"""Shared fixtures: the built sites (the shipped cohort's, from `make book`, and one built
-here on a canary user cohort), each served on loopback, and one Debian Chromium.
+"""Shared fixtures: the built sites (the shipped cohort's, from `make book`, and books built
+here on a canary user cohort and on a small centre's cohort), each served on loopback, and
+one Debian Chromium.
+
+The whole-book builds cost the most, so each is made once per session and shared by every
+test that reads it. They start in the background as soon as the tests are collected, one
+after another and at low CPU priority (``nice``), so they run while the unit, R oracle and
+notebook tests run; the tests that read them are moved to the end of the run and wait
+for them.
 
 Tests are marked by the folder they live in (see ``markers`` in pyproject.toml):
 ``tests/unit/`` mirrors ``src/hsct_ms/``; ``tests/r_oracle/`` runs R; ``tests/book/``
@@ -8,15 +15,20 @@ record; ``tests/browser/`` drives Chromium."""
 
 import functools
 import http.server
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from hsct_ms.build import book
 from hsct_ms.reconstruction import synthetic
-from hsct_ms.paths import SITE_DIR
+from hsct_ms.paths import REPO_ROOT, SITE_DIR
 
 # A user cohort whose ids and decimals appear nowhere else: any of them found in a
 # built site is a leaked patient-level value.
@@ -52,27 +64,152 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(FOLDER_MARKERS[folder])
 
 
+def small_centre_cohort() -> pd.DataFrame:
+    """A small centre's export: 25 RRMS, 4 SPMS, 1 PPMS, no deaths, follow-up cut at 6 years,
+    a single worsening among the progressive patients."""
+    pool = synthetic.resampled_cohort(400, seed=5, id_prefix="SC")
+    alive = pool[pool["died"] == 0]
+    frame = pd.concat([alive[alive["subtype"] == "RRMS"].head(25), alive[alive["subtype"] == "SPMS"].head(4),
+                       alive[alive["subtype"] == "PPMS"].head(1)], ignore_index=True)
+    frame["followup_years"] = frame["followup_years"].clip(upper=6.0)
+    frame["dwfs_years"] = frame[["dwfs_years", "followup_years"]].min(axis=1)
+    progressive = frame["subtype"] != "RRMS"
+    frame.loc[progressive, "worsening"] = 0
+    first = frame.index[progressive][0]
+    frame.loc[first, ["dwfs_years", "followup_years", "worsening"]] = [2.0, 4.0, 1]
+    return frame
+
+
+def write_canary_cohort(path: Path) -> Path:
+    """A 200-patient user cohort: unique ids, times with 6 decimals, ages with 4; few deaths
+    and PPMS patients, so small-count suppression has something to hide."""
+    frame = synthetic.resampled_cohort(200, seed=7, id_prefix=CANARY_ID_PREFIX, time_decimals=6, age_decimals=4)
+    synthetic.write_cohort(frame, path)
+    return path
+
+
+def write_small_centre_cohort(path: Path) -> Path:
+    small_centre_cohort().to_csv(path, index=False)
+    return path
+
+
+# name -> (cohort file name, writer, fixtures whose tests read that build)
+WHOLE_BOOK_BUILDS = {
+    "canary": ("registry_export.csv", write_canary_cohort, {"canary_site", "site_dir"}),
+    "small centre": ("small_centre.csv", write_small_centre_cohort, {"small_centre_site"}),
+}
+BUILDS_KEY = pytest.StashKey()
+
+
+class BackgroundBuilds:
+    """Whole-book builds, each run once, one after another, in a background thread at low
+    CPU priority; ``site(name)`` waits for one and fails the calling test if it failed.
+
+    Each build is ``python -m hsct_ms book --cohort FILE --output-root DIR --quiet``, the
+    strict build `COHORT_CSV=FILE make book` runs."""
+
+    def __init__(self, names):
+        self.folder = Path(tempfile.mkdtemp(prefix="hsct-test-builds-"))
+        self.cohorts, self.results, self.done = {}, {}, {}
+        self.process = None
+        for name in names:
+            file_name, writer, _ = WHOLE_BOOK_BUILDS[name]
+            folder = self.folder / name.replace(" ", "_")
+            folder.mkdir()
+            self.cohorts[name] = writer(folder / file_name)
+            self.done[name] = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(list(names),), name="book-builds", daemon=True)
+        self.thread.start()
+
+    def _run(self, names):
+        for name in names:
+            output_root = self.cohorts[name].parent / "out"
+            command = [sys.executable, "-m", "hsct_ms", "book", "--cohort", str(self.cohorts[name]),
+                       "--output-root", str(output_root), "--quiet"]
+            try:
+                self.process = subprocess.Popen(
+                    command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                    start_new_session=True, preexec_fn=lambda: os.nice(10))
+                log, _ = self.process.communicate()
+                self.results[name] = (self.process.returncode, log, output_root / "_build" / "html")
+            except Exception as error:  # reported by the test that reads this build
+                self.results[name] = (-1, repr(error), None)
+            self.done[name].set()
+
+    def cohort(self, name) -> Path:
+        return self.cohorts[name]
+
+    def site(self, name) -> Path:
+        self.done[name].wait()
+        returncode, log, site = self.results[name]
+        if returncode != 0:
+            pytest.fail(f"the book built on the {name} cohort failed (exit {returncode}):\n{log[-6000:]}")
+        return site
+
+    def close(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # our own build's process group
+        self.thread.join(timeout=30)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def needed_builds(items) -> list[str]:
+    return [name for name, (_, _, fixtures) in WHOLE_BOOK_BUILDS.items()
+            if any(fixtures & set(getattr(item, "fixturenames", ())) for item in items)]
+
+
+class BuildScheduler:
+    """A plugin whose collection hook runs last, after deselection (``-m``, ``-k``): it
+    starts the whole-book builds the selected tests need, and runs those tests last."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        names = needed_builds(items)
+        if names and BUILDS_KEY not in config.stash:
+            config.stash[BUILDS_KEY] = BackgroundBuilds(names)
+        waits = [item for item in items if needed_builds([item])]
+        items[:] = [item for item in items if not needed_builds([item])] + waits
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(BuildScheduler(), "hsct-ms-book-builds")
+
+
+def pytest_unconfigure(config):
+    builds = config.stash.get(BUILDS_KEY, None)
+    if builds is not None:
+        builds.close()
+
+
+@pytest.fixture(scope="session")
+def book_builds(request) -> BackgroundBuilds:
+    builds = request.config.stash.get(BUILDS_KEY, None)
+    if builds is None:  # a selection the collection hook did not see: build now
+        builds = request.config.stash[BUILDS_KEY] = BackgroundBuilds(list(WHOLE_BOOK_BUILDS))
+    return builds
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # keep pytest's output clean
         pass
 
 
 @pytest.fixture(scope="session")
-def canary_cohort(tmp_path_factory) -> Path:
-    """A 200-patient user cohort: unique ids, times with 6 decimals, ages with 4; few deaths
-    and PPMS patients, so small-count suppression has something to hide."""
-    path = tmp_path_factory.mktemp("canary") / "registry_export.csv"
-    frame = synthetic.resampled_cohort(200, seed=7, id_prefix=CANARY_ID_PREFIX, time_decimals=6, age_decimals=4)
-    synthetic.write_cohort(frame, path)
-    return path
+def canary_cohort(book_builds) -> Path:
+    """The canary user cohort (:func:`write_canary_cohort`)."""
+    return book_builds.cohort("canary")
 
 
 @pytest.fixture(scope="session")
-def canary_site(tmp_path_factory, canary_cohort) -> Path:
+def canary_site(book_builds) -> Path:
     """The whole book built on the canary cohort, as `COHORT_CSV=... make book` would."""
-    output_root = tmp_path_factory.mktemp("canary_build")
-    assert book.build_book(cohort_path=canary_cohort, output_root=output_root) == 0
-    return output_root / "_build" / "html"
+    return book_builds.site("canary")
+
+
+@pytest.fixture(scope="session")
+def small_centre_site(book_builds) -> Path:
+    """The whole book built on the small centre's cohort (:func:`small_centre_cohort`)."""
+    return book_builds.site("small centre")
 
 
 @pytest.fixture(scope="session", params=["shipped cohort", "user cohort"])

@@ -5,6 +5,7 @@ with the project's own _config.yml, built the way `make book` builds.
 
 import shutil
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -36,42 +37,59 @@ def mini_book(tmp_path, body):
     return book.run_jupyter_book(tmp_path, SHIPPED_COHORT, capture=True)
 
 
-def test_a_cell_that_raises_fails_the_build(tmp_path):
-    result = mini_book(tmp_path, """\
+MINI_BOOKS = {
+    "raises": """\
         ```{code-cell} ipython3
         1 / 0
         ```
-        """)
+        """,
+    "dangling": "See {ref}`no-such-label`.\n",
+    "stderr": """\
+        ```{code-cell} ipython3
+        import warnings
+        warnings.warn("a result that should not be published silently")
+        ```
+        """,
+    # The control for the three above: the same strict build passes when the failure
+    # is declared.
+    "declared": """\
+        ```{code-cell} ipython3
+        :tags: [raises-exception]
+        1 / 0
+        ```
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def mini_builds(tmp_path_factory):
+    """Each mini book of MINI_BOOKS built once, all at the same time (each build is its
+    own process): name -> the CompletedProcess of the build."""
+    with ThreadPoolExecutor(len(MINI_BOOKS)) as pool:
+        futures = {name: pool.submit(mini_book, tmp_path_factory.mktemp(f"mini_{name}"), body)
+                   for name, body in MINI_BOOKS.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def test_a_cell_that_raises_fails_the_build(mini_builds):
+    result = mini_builds["raises"]
     assert result.returncode != 0
     assert "ZeroDivisionError" in result.stdout + result.stderr
     assert "page" in result.stdout + result.stderr
 
 
-def test_a_dangling_reference_fails_the_build(tmp_path):
-    result = mini_book(tmp_path, "See {ref}`no-such-label`.\n")
+def test_a_dangling_reference_fails_the_build(mini_builds):
+    result = mini_builds["dangling"]
     assert result.returncode != 0
     assert "no-such-label" in result.stdout + result.stderr
 
 
-def test_output_on_stderr_fails_the_build(tmp_path):
-    result = mini_book(tmp_path, """\
-        ```{code-cell} ipython3
-        import warnings
-        warnings.warn("a result that should not be published silently")
-        ```
-        """)
-    assert result.returncode != 0
+def test_output_on_stderr_fails_the_build(mini_builds):
+    assert mini_builds["stderr"].returncode != 0
 
 
-def test_a_cell_tagged_raises_exception_is_allowed(tmp_path):
-    # The control for the tests above: the same strict build passes when the
-    # failure is declared.
-    result = mini_book(tmp_path, """\
-        ```{code-cell} ipython3
-        :tags: [raises-exception]
-        1 / 0
-        ```
-        """)
+def test_a_cell_tagged_raises_exception_is_allowed(mini_builds):
+    result = mini_builds["declared"]
     assert result.returncode == 0, result.stdout + result.stderr
 
 

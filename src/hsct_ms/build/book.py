@@ -132,8 +132,10 @@ def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, outpu
     prefill = [sys.executable, "-m", "hsct_ms.build.execute", str(root), str(cache_dir),
                str(execute.config_timeout(root))]
     command = jupyter_book_command(root, cache_dir, output_root)
+    # One notebook gains nothing from a pool: MyST-NB executes it itself (into the cache).
+    steps = [prefill, command] if len(execute.notebook_sources(root)) > 1 else [command]
     outputs, returncode = [], 0
-    for step in (prefill, command):
+    for step in steps:
         print("$ " + " ".join(step), flush=True)
         result = subprocess.run(step, cwd=root, env=env, capture_output=capture, text=capture)
         outputs.append(result)

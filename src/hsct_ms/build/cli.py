@@ -1,7 +1,9 @@
 """Command line: ``python -m hsct_ms COMMAND``.
 
 Commands:
-  book             build the website (make book)
+  book [--force] [--cohort PATH] [--output-root DIR] [--quiet]
+                   build the website (make book); --force makes a clean build,
+                   --cohort replaces COHORT_CSV, --output-root writes DIR/_build/html
   notebooks [NAME ...]
                    execute the chapters (or only those named, e.g. outcomes) into
                    notebooks/ (make notebooks)
@@ -30,9 +32,21 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return validate_command(rest[0])
     if command == "book":
-        from hsct_ms.build.book import build_book
+        import argparse
 
-        return build_book(force="--force" in rest)
+        from hsct_ms.build.book import build_book
+        from hsct_ms.paths import REPO_ROOT
+
+        parser = argparse.ArgumentParser(prog="python -m hsct_ms book")
+        parser.add_argument("--force", action="store_true")
+        parser.add_argument("--cohort", default=None)
+        parser.add_argument("--output-root", default=str(REPO_ROOT))
+        parser.add_argument("--quiet", action="store_true")
+        options = parser.parse_args(rest)
+        from pathlib import Path
+
+        return build_book(force=options.force, cohort_path=options.cohort and Path(options.cohort),
+                          output_root=Path(options.output_root), quiet=options.quiet)
     if command == "notebooks":
         from hsct_ms.build.notebooks import write_notebooks
 
