@@ -99,6 +99,7 @@ WHOLE_BOOK_BUILDS = {
     "small centre": ("small_centre.csv", write_small_centre_cohort, {"small_centre_site"}),
 }
 BUILDS_KEY = pytest.StashKey()
+MODULE_JOBS_KEY = pytest.StashKey()
 
 
 class BackgroundBuilds:
@@ -167,8 +168,20 @@ class BuildScheduler:
         names = needed_builds(items)
         if names and BUILDS_KEY not in config.stash:
             config.stash[BUILDS_KEY] = BackgroundBuilds(names)
-        waits = [item for item in items if needed_builds([item])]
-        items[:] = [item for item in items if not needed_builds([item])] + waits
+        # A test module may start its own builds: start_background_builds(folder) returns
+        # name -> Future; its tests read them through the background_jobs fixture.
+        jobs = config.stash.setdefault(MODULE_JOBS_KEY, {})
+        for item in items:
+            module = getattr(item, "module", None)
+            start = getattr(module, "start_background_builds", None)
+            if start is not None and "background_jobs" in item.fixturenames and module.__name__ not in jobs:
+                folder = Path(tempfile.mkdtemp(prefix="hsct-test-jobs-"))
+                jobs[module.__name__] = (folder, start(folder))
+
+        def waits(item):
+            return bool(needed_builds([item])) or "background_jobs" in getattr(item, "fixturenames", ())
+
+        items[:] = [item for item in items if not waits(item)] + [item for item in items if waits(item)]
 
 
 def pytest_configure(config):
@@ -179,6 +192,21 @@ def pytest_unconfigure(config):
     builds = config.stash.get(BUILDS_KEY, None)
     if builds is not None:
         builds.close()
+    for folder, futures in config.stash.get(MODULE_JOBS_KEY, {}).values():
+        for future in futures.values():
+            future.exception()  # wait: the folder is in use until the build ends
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def background_jobs(request) -> dict:
+    """The builds this test module started at collection (its start_background_builds)."""
+    jobs = request.config.stash.get(MODULE_JOBS_KEY, {})
+    if request.module.__name__ not in jobs:  # not seen at collection: start them now
+        folder = Path(tempfile.mkdtemp(prefix="hsct-test-jobs-"))
+        jobs[request.module.__name__] = (folder, request.module.start_background_builds(folder))
+        request.config.stash[MODULE_JOBS_KEY] = jobs
+    return jobs[request.module.__name__][1]
 
 
 @pytest.fixture(scope="session")
