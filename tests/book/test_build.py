@@ -129,3 +129,33 @@ def test_fingerprint_changes_with_the_small_count_threshold(monkeypatch):
     default = book.inputs_fingerprint(SHIPPED_COHORT)
     monkeypatch.setenv("HSCT_MS_MIN_COUNT", "10")
     assert book.inputs_fingerprint(SHIPPED_COHORT) != default
+
+
+def test_cached_outputs_survive_only_under_the_same_execution_inputs(tmp_path):
+    # Oracle: the execution fingerprint. jupyter-cache keys a chapter on its code cells
+    # alone, so its outputs may only be reused when nothing else a chapter reads changed.
+    cohort_copy = tmp_path / "cohort.csv"
+    cohort_copy.write_bytes(SHIPPED_COHORT.read_bytes())
+    build_dir = tmp_path / "_build"
+    marker = build_dir / book.CACHE_DIRNAME / "outputs-of-an-earlier-build"
+
+    book.prepare_cache(build_dir, cohort_copy, clean=False)
+    marker.write_text("cached")
+    book.prepare_cache(build_dir, cohort_copy, clean=False)
+    assert marker.exists(), "same inputs: the cache is reused"
+
+    cohort_copy.write_bytes(SHIPPED_COHORT.read_bytes().replace(b"REC001", b"REC999"))
+    book.prepare_cache(build_dir, cohort_copy, clean=False)
+    assert not marker.exists(), "another cohort file: the cache is emptied"
+
+    marker.write_text("cached")
+    book.prepare_cache(build_dir, cohort_copy, clean=True)
+    assert not marker.exists(), "a clean build starts from an empty cache"
+
+
+def test_the_execution_fingerprint_leaves_out_only_the_chapters_text(monkeypatch):
+    full = book.inputs_fingerprint(SHIPPED_COHORT)
+    execution = book.inputs_fingerprint(SHIPPED_COHORT, chapter_text=False)
+    assert execution != full
+    monkeypatch.setenv("HSCT_MS_MIN_COUNT", "10")
+    assert book.inputs_fingerprint(SHIPPED_COHORT, chapter_text=False) != execution

@@ -24,6 +24,7 @@ it as a subprocess with the cohort in its environment, as it runs Jupyter Book).
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -55,6 +56,23 @@ def notebook_sources(root: Path) -> list[Path]:
             if path.suffix == ".md" and is_myst_markdown_notebook(path.read_text("utf8"))]
 
 
+def longest_first(sources: list[Path], root: Path, times_file: Path) -> list[Path]:
+    """The chapters in the order the pool should start them: longest first, so that no long
+    chapter starts last and runs alone. The time of each chapter in the previous build
+    (``execution-times.json``, written by :mod:`hsct_ms.build.sphinx_ext`) when known,
+    else the size of its source."""
+    try:
+        times = json.loads(times_file.read_text())
+    except (OSError, ValueError):
+        times = {}
+
+    def expected(path: Path):
+        previous = times.get(str(path.relative_to(root).with_suffix("")))
+        return (previous is not None, previous or 0.0, path.stat().st_size)
+
+    return sorted(sources, key=expected, reverse=True)
+
+
 def execute_into_cache(root: Path, cache_dir: Path, timeout: int) -> dict:
     """Execute every notebook page of ``root`` that the cache at ``cache_dir`` lacks,
     in parallel; return the executed, failed and reused chapters and the wall time."""
@@ -64,7 +82,8 @@ def execute_into_cache(root: Path, cache_dir: Path, timeout: int) -> dict:
     started = time.perf_counter()
     cache = get_cache(str(cache_dir))
     known = {record.uri for record in cache.list_project_records()}
-    for path in notebook_sources(root):
+    # jupyter-cache hands the notebooks to its pool in the order they were added.
+    for path in longest_first(notebook_sources(root), root, cache_dir.parent / "execution-times.json"):
         if str(path) not in known:
             cache.add_nb_to_project(str(path), read_data=MYST_NB_READER)
     pending = [record.uri for record in cache.list_unexecuted()]

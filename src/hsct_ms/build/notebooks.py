@@ -8,6 +8,7 @@ output. They are always made from the shipped cohort, whatever ``COHORT_CSV`` sa
 from __future__ import annotations
 
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import jupytext
@@ -15,7 +16,8 @@ import nbformat
 from nbclient import NotebookClient
 
 from hsct_ms.build.book import toc_pages
-from hsct_ms.paths import NOTEBOOKS_DIR, REPO_ROOT
+from hsct_ms.build.execute import longest_first
+from hsct_ms.paths import BUILD_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 # Metadata that depends on the machine or the moment, not on the results.
 VOLATILE_CELL_METADATA = ("execution", "ExecuteTime")
@@ -63,18 +65,34 @@ def write_notebooks(names: list[str] | None = None) -> list[Path]:
     unknown = sorted(set(names or ()) - {chapter.stem for chapter in chapters})
     if unknown:
         raise SystemExit(f"no chapter named {unknown}; chapters are {[c.stem for c in chapters]}")
-    for chapter in chapters:
-        if names and chapter.stem not in names:
-            continue
-        target = notebook_path(chapter)
-        print(f"executing {chapter.relative_to(REPO_ROOT)} -> {target.relative_to(REPO_ROOT)}", flush=True)
-        notebook = execute_chapter(chapter)
-        nbformat.write(notebook, target)
-        # Keep the pair exact, as jupytext's own sync would: JupyterLab refuses to open
-        # a notebook whose Markdown twin differs (here only in layout, e.g. key order).
-        canonical = jupytext.writes(nbformat.read(target, as_version=4), fmt="md:myst")
-        if canonical != chapter.read_text():
-            chapter.write_text(canonical)
-            print(f"  rewrote {chapter.relative_to(REPO_ROOT)} in jupytext's layout", flush=True)
-        written.append(target)
+    chosen = [chapter for chapter in chapters if not names or chapter.stem in names]
+    # One process per core, the longest chapters first (as in make book).
+    order = longest_first(chosen, REPO_ROOT, BUILD_DIR / "execution-times.json")
+    failed = []
+    with ProcessPoolExecutor(max_workers=min(len(order), os.cpu_count() or 1) or 1) as pool:
+        futures = {chapter: pool.submit(execute_chapter, chapter) for chapter in order}
+        for chapter in chosen:  # a failing chapter does not stop the others being written
+            target = notebook_path(chapter)
+            try:
+                notebook = futures[chapter].result()
+            except Exception as error:
+                print(f"FAILED {chapter.relative_to(REPO_ROOT)}:\n{error}", flush=True)
+                failed.append(chapter.stem)
+                continue
+            print(f"executed {chapter.relative_to(REPO_ROOT)} -> {target.relative_to(REPO_ROOT)}", flush=True)
+            written.append(_write_pair(chapter, target, notebook))
+    if failed:
+        raise SystemExit(f"make notebooks: {', '.join(failed)} failed; their notebooks were not written")
     return written
+
+
+def _write_pair(chapter: Path, target: Path, notebook: nbformat.NotebookNode) -> Path:
+    """Write the executed notebook and keep its chapter in jupytext's layout."""
+    nbformat.write(notebook, target)
+    # Keep the pair exact, as jupytext's own sync would: JupyterLab refuses to open
+    # a notebook whose Markdown twin differs (here only in layout, e.g. key order).
+    canonical = jupytext.writes(nbformat.read(target, as_version=4), fmt="md:myst")
+    if canonical != chapter.read_text():
+        chapter.write_text(canonical)
+        print(f"  rewrote {chapter.relative_to(REPO_ROOT)} in jupytext's layout", flush=True)
+    return target
