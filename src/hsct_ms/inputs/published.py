@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -27,98 +26,13 @@ from hsct_ms.paths import PUBLISHED_DIR, REPO_ROOT
 VALUES_CSV = PUBLISHED_DIR / "values.csv"
 STUDIES_CSV = PUBLISHED_DIR / "studies.csv"
 UNKNOWNS_CSV = PUBLISHED_DIR / "unknowns.csv"
+CLAIMS_CSV = PUBLISHED_DIR / "claims.csv"
 BIBLIOGRAPHY = REPO_ROOT / "references.bib"
 
-VALUE_COLUMNS = (
-    "key",
-    "study",
-    "quantity",
-    "group",
-    "time_years",
-    "kind",
-    "relation",
-    "value",
-    "unit",
-    "ci_level",
-    "source",
-    "locator",
-    "note",
-)
-STUDY_COLUMNS = (
-    "key",
-    "label",
-    "design",
-    "population",
-    "n",
-    "endpoint",
-    "interval_type",
-    "role",
-    "doi",
-    "pmid",
-    "regimen",
-    "regimen_source",
-    "design_group", "population_group", "overlap_with", "overlap_note",
-)
-UNKNOWN_COLUMNS = ("item", "note")
 
-KINDS = frozenset(
-    {
-        "estimate",
-        "ci_lower",
-        "ci_upper",
-        "count",
-        "percent",
-        "mean",
-        "sd",
-        "median",
-        "min",
-        "max",
-        "hazard_ratio",
-        "p_value",
-        "year_min",
-        "year_max",
-    }
-)
-RELATIONS = frozenset({"=", "<", ">"})
-CI_LEVELS = frozenset({0.90, 0.95})
-ROLES = frozenset({"this_study", "peer", "comparator"})
-
-_SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-_FIRST_DATA_LINE = 2  # line 1 of every CSV is the header
-
-
-def _read_text_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Read a CSV with every cell as text and check its header is exactly ``columns``."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: cannot be read as CSV: {exc}") from exc
-    missing = [column for column in columns if column not in frame.columns]
-    unexpected = [column for column in frame.columns if column not in columns]
-    if missing or unexpected:
-        raise ValueError(
-            f"{path}: header does not match the schema; missing column(s) {missing}, "
-            f"unexpected column(s) {unexpected}; expected {list(columns)}"
-        )
-    return frame[list(columns)]
-
-
-def _problem(path: Path, frame: pd.DataFrame, column: str, mask: pd.Series, what: str) -> str:
-    """One line of an error message: file, column, CSV line numbers and offending cells."""
-    lines = [int(i) + _FIRST_DATA_LINE for i in frame.index[mask]]
-    cells = frame.loc[mask, column].tolist()
-    return f"{path}: column '{column}': {what} in line(s) {lines}: {cells!r}"
-
-
-def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a text column; return the numbers (NaN for blank) and a mask of unparsable cells."""
-    numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
-    return numbers, (text != "") & numbers.isna()
-
-
-def _raise_if(problems: list[str]) -> None:
-    if problems:
-        raise ValueError("\n".join(problems))
+def _numbers(text: pd.Series) -> pd.Series:
+    """A validated text column as float64, NaN where blank."""
+    return pd.to_numeric(text.where(text != ""), errors="raise").astype("float64")
 
 
 def load_studies(path: str | Path | None = None) -> pd.DataFrame:
@@ -132,44 +46,26 @@ def load_studies(path: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`STUDY_COLUMNS`; ``n`` as nullable integer (blank where
-        no single patient count is published), every other column as string.
+        The columns of :data:`~hsct_ms.inputs.published_schemas.STUDY_COLUMNS`; ``n`` as
+        nullable integer (blank where no single patient count is published), every other
+        column as string.
 
     Raises
     ------
     ValueError
-        If the header, a key, a role or ``n`` is wrong; the message names the file,
-        the column and the CSV lines.
+        If the file breaks :data:`~hsct_ms.inputs.published_schemas.STUDIES`; the message
+        names the file, the column and the CSV lines.
     """
-    path = Path(path) if path is not None else STUDIES_CSV
-    text = _read_text_table(path, STUDY_COLUMNS)
-    n, bad_n = _numbers(text["n"])
-    problems = []
-    bad_key = ~text["key"].str.match(_SNAKE_CASE)
-    if bad_key.any():
-        problems.append(_problem(path, text, "key", bad_key, "key is blank or not snake_case"))
-    duplicated = text["key"].duplicated(keep=False) & ~bad_key
-    if duplicated.any():
-        problems.append(_problem(path, text, "key", duplicated, "duplicated key"))
-    bad_role = ~text["role"].isin(ROLES)
-    if bad_role.any():
-        problems.append(_problem(path, text, "role", bad_role, f"role not in {sorted(ROLES)}"))
-    bad_n = bad_n | (n.notna() & ((n % 1 != 0) | (n < 0)))
-    if bad_n.any():
-        problems.append(_problem(path, text, "n", bad_n, "not a whole number of patients"))
-    _raise_if(problems)
+    from hsct_ms.inputs import published_schemas as schemas  # pandera only when read
+
+    text = schemas.read_text_table(Path(path) if path is not None else STUDIES_CSV, schemas.STUDIES)
     studies = text.astype("string")
-    studies["n"] = n.astype("Int64")
+    studies["n"] = _numbers(text["n"]).astype("Int64")
     return studies
 
 
 def load_unknowns(path: str | Path | None = None) -> pd.DataFrame:
     """Read ``unknowns.csv``: what the sources do not publish, so the book must not state.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        The file to read; ``data/published/unknowns.csv`` by default.
 
     Returns
     -------
@@ -181,59 +77,41 @@ def load_unknowns(path: str | Path | None = None) -> pd.DataFrame:
     ValueError
         If the header is wrong or an item is blank or repeated.
     """
+    from hsct_ms.inputs import published_schemas as schemas
+
     path = Path(path) if path is not None else UNKNOWNS_CSV
-    text = _read_text_table(path, UNKNOWN_COLUMNS)
-    problems = []
-    blank = text["item"].str.strip() == ""
-    if blank.any():
-        problems.append(_problem(path, text, "item", blank, "blank item"))
-    duplicated = text["item"].duplicated(keep=False) & ~blank
-    if duplicated.any():
-        problems.append(_problem(path, text, "item", duplicated, "duplicated item"))
-    _raise_if(problems)
-    return text.astype("string")
+    return schemas.read_text_table(path, schemas.UNKNOWNS).astype("string")
+
+
+def load_claims(path: str | Path | None = None, values_path: str | Path | None = None) -> pd.DataFrame:
+    """Read ``claims.csv`` (all text), checked against its schema and the keys of values.csv.
+
+    The check codes and wording kinds are the ledger's (:mod:`hsct_ms.analysis.claims`).
+
+    Raises
+    ------
+    ValueError
+        If the file breaks :func:`~hsct_ms.inputs.published_schemas.claims_schema`; the
+        message names the file, the column and the CSV lines.
+    """
+    from hsct_ms.inputs import published_schemas as schemas
+
+    keys = load_values(values_path)["key"]
+    return schemas.read_text_table(Path(path) if path is not None else CLAIMS_CSV,
+                                   schemas.claims_schema(keys))
 
 
 def _load_values_text(
     path: str | Path | None, studies_path: str | Path | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate ``values.csv``; return it as text (as transcribed) and typed."""
-    path = Path(path) if path is not None else VALUES_CSV
-    text = _read_text_table(path, VALUE_COLUMNS)
-    study_keys = set(load_studies(studies_path)["key"])
-    value, bad_value = _numbers(text["value"])
-    time_years, bad_time = _numbers(text["time_years"])
-    ci_level, bad_level = _numbers(text["ci_level"])
+    from hsct_ms.inputs import published_schemas as schemas
 
-    problems = []
-
-    def check(column: str, mask: pd.Series, what: str) -> None:
-        if mask.any():
-            problems.append(_problem(path, text, column, mask, what))
-
-    bad_key = ~text["key"].str.match(_SNAKE_CASE)
-    check("key", bad_key, "key is blank or not snake_case")
-    check("key", text["key"].duplicated(keep=False) & ~bad_key, "duplicated key")
-    check("study", ~text["study"].isin(study_keys), "study is not a key of studies.csv")
-    check("quantity", ~text["quantity"].str.match(_SNAKE_CASE), "quantity is blank or not snake_case")
-    check("group", text["group"].str.strip() == "", "blank group")
-    check("time_years", bad_time | (time_years < 0), "not a non-negative number of years")
-    check("kind", ~text["kind"].isin(KINDS), f"kind not in {sorted(KINDS)}")
-    check("relation", ~text["relation"].isin(RELATIONS), f"relation not in {sorted(RELATIONS)}")
-    check("value", bad_value | (text["value"] == ""), "value is blank or not a plain number")
-    check("unit", text["unit"].str.strip() == "", "blank unit")
-    bad_level = bad_level | (ci_level.notna() & ~ci_level.isin(CI_LEVELS))
-    check("ci_level", bad_level, f"ci_level not blank and not in {sorted(CI_LEVELS)}")
-    is_bound = text["kind"].isin({"ci_lower", "ci_upper"})
-    check("ci_level", is_bound & ci_level.isna() & ~bad_level, "interval bound without ci_level")
-    check("source", text["source"].str.strip() == "", "blank source")
-    check("locator", text["locator"].str.strip() == "", "blank locator")
-    _raise_if(problems)
-
+    schema = schemas.values_schema(load_studies(studies_path)["key"])
+    text = schemas.read_text_table(Path(path) if path is not None else VALUES_CSV, schema)
     typed = text.astype("string")
-    typed["time_years"] = time_years
-    typed["value"] = value
-    typed["ci_level"] = ci_level
+    for column in ("time_years", "value", "ci_level"):
+        typed[column] = _numbers(text[column])
     return text, typed
 
 
@@ -251,7 +129,7 @@ def load_values(path: str | Path | None = None, studies_path: str | Path | None 
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`VALUE_COLUMNS` in file order. ``value``, ``time_years``
+        The columns of :data:`~hsct_ms.inputs.published_schemas.VALUE_COLUMNS` in file order. ``value``, ``time_years``
         and ``ci_level`` are float64 (NaN where blank); every other column is string.
         Percentages are percent numbers (85.5, not 0.855).
 
@@ -367,7 +245,6 @@ def published_table(
 
 THIS_STUDY = "boffa2021"
 DWFS_GROUPS = ("RRMS", "progressive", "all")
-SUBTYPES = ("RRMS", "SPMS", "PPMS")
 
 
 @functools.lru_cache(maxsize=2)

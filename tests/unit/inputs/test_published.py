@@ -9,15 +9,11 @@ file, and the checksums recorded in data/published/README.md.
 import hashlib
 import re
 
-import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
 from hsct_ms.paths import PUBLISHED_DIR, REPO_ROOT
 from hsct_ms.inputs.published import (
-    KINDS,
-    STUDY_COLUMNS,
-    VALUE_COLUMNS,
     load_studies,
     load_unknowns,
     load_values,
@@ -245,76 +241,6 @@ def test_checksums_in_readme_match_files():
     assert set(recorded) == {"values.csv", "studies.csv", "unknowns.csv", "claims.csv"}
     for name, digest in recorded.items():
         assert hashlib.sha256((PUBLISHED_DIR / name).read_bytes()).hexdigest() == digest, name
-
-
-# --- loader errors name the file, the column and the lines -----------------------
-
-
-def _write_values(tmp_path, frame):
-    path = tmp_path / "values.csv"
-    frame.to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture
-def good_values_text():
-    return pd.read_csv(PUBLISHED_DIR / "values.csv", dtype=str, keep_default_na=False)
-
-
-@pytest.mark.parametrize(
-    ("column", "bad", "message", "lines"),
-    [
-        # the first data row (CSV line 2) already holds this key
-        ("key", "boffa2021_patients_all_count", "duplicated key", "[2, 5, 9]"),
-        ("kind", "point_estimate", "kind not in", "[5, 9]"),
-        ("relation", "<=", "relation not in", "[5, 9]"),
-        ("value", "85,5", "not a plain number", "[5, 9]"),
-        ("study", "boffa2012", "not a key of studies.csv", "[5, 9]"),
-        ("ci_level", "95", "ci_level not blank and not in", "[5, 9]"),
-    ],
-)
-def test_loader_error_names_file_column_and_lines(tmp_path, good_values_text, column, bad, message, lines):
-    frame = good_values_text.copy()
-    frame.loc[[3, 7], column] = bad  # data rows 3 and 7 are CSV lines 5 and 9
-    path = _write_values(tmp_path, frame)
-    with pytest.raises(ValueError) as error:
-        load_values(path)
-    text = str(error.value)
-    assert str(path) in text
-    assert f"column '{column}'" in text
-    assert message in text
-    assert f"line(s) {lines}" in text
-
-
-def test_loader_error_on_missing_column(tmp_path, good_values_text):
-    path = _write_values(tmp_path, good_values_text.drop(columns=["relation"]))
-    with pytest.raises(ValueError, match=r"values\.csv.*missing column\(s\) \['relation'\]"):
-        load_values(path)
-
-
-def test_loader_reads_explicit_dtypes(values):
-    assert list(values.columns) == list(VALUE_COLUMNS)
-    assert values["value"].dtype == "float64"
-    assert values["time_years"].dtype == "float64"
-    assert values["kind"].dtype == "string"
-    assert set(values["kind"]) <= KINDS
-
-
-def test_studies_loader_error_names_file_column_and_lines(tmp_path):
-    frame = pd.read_csv(PUBLISHED_DIR / "studies.csv", dtype=str, keep_default_na=False)
-    frame.loc[1, "role"] = "competitor"
-    path = tmp_path / "studies.csv"
-    frame.to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"studies\.csv: column 'role'.*line\(s\) \[3\]"):
-        load_studies(path)
-    assert list(load_studies().columns) == list(STUDY_COLUMNS)
-
-
-def test_unknowns_loader_rejects_blank_item(tmp_path):
-    path = tmp_path / "unknowns.csv"
-    path.write_text("item,note\nsex split,x\n,y\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"unknowns\.csv: column 'item': blank item in line\(s\) \[3\]"):
-        load_unknowns(path)
 
 
 # --- Boffa 2021 look-ups used by the reconstruction and the chapters ---------------
