@@ -104,19 +104,6 @@ def test_values_loader_reads_explicit_dtypes():
     assert set(values["kind"]) <= KINDS
 
 
-@pytest.mark.parametrize(
-    ("column", "bad", "message"),
-    [("role", "competitor", "role not in"), ("n", "12.5", "not a whole number of patients"),
-     ("n", "-3", "not a whole number of patients"), ("key", "Boffa 2021", "not snake_case")],
-)
-def test_studies_error_names_file_column_and_lines(tmp_path, column, bad, message):
-    frame = _shipped("studies.csv")
-    frame.loc[1, column] = bad
-    path = _write(tmp_path, "studies.csv", frame)
-    line = _line_about(_error(load_studies, path), path, column)
-    assert message in line and "line(s) [3]" in line
-
-
 def test_studies_n_is_nullable_integer():
     assert load_studies()["n"].dtype == "Int64"
 
@@ -130,15 +117,23 @@ def test_unknowns_rejects_blank_and_repeated_item(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("column", "bad", "message"),
-    [("source", "newspaper", "source not in"), ("value_key", "no_such_key", "not a key of values.csv"),
-     ("quote", "", "blank cell"), ("claim_id", "pr01", "duplicated claim_id")],
+    ("load", "name", "column", "bad", "message"),
+    [
+        (load_studies, "studies.csv", "role", "competitor", "role not in"),
+        (load_studies, "studies.csv", "n", "12.5", "not a whole number of patients"),
+        (load_studies, "studies.csv", "n", "-3", "not a whole number of patients"),
+        (load_studies, "studies.csv", "key", "Boffa 2021", "not snake_case"),
+        (load_claims, "claims.csv", "source", "newspaper", "source not in"),
+        (load_claims, "claims.csv", "value_key", "no_such_key", "not a key of values.csv"),
+        (load_claims, "claims.csv", "quote", "", "blank cell"),
+        (load_claims, "claims.csv", "claim_id", "pr01", "duplicated claim_id"),  # line 2 holds pr01
+    ],
 )
-def test_claims_error_names_file_column_and_lines(tmp_path, column, bad, message):
-    frame = _shipped("claims.csv")
-    frame.loc[2, column] = bad  # CSV line 4 (for claim_id, line 2 holds pr01 already)
-    path = _write(tmp_path, "claims.csv", frame)
-    line = _line_about(_error(load_claims, path), path, column)
+def test_studies_and_claims_errors_name_file_column_and_lines(tmp_path, load, name, column, bad, message):
+    frame = _shipped(name)
+    frame.loc[2, column] = bad  # data row 2 is CSV line 4
+    path = _write(tmp_path, name, frame)
+    line = _line_about(_error(load, path), path, column)
     assert message in line and "4]" in line
 
 
