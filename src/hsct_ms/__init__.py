@@ -5,8 +5,10 @@ on a cohort reconstructed from the published numbers, or compares a user's own
 cohort with them. The chapters orchestrate; the logic lives here, one module per
 concern:
 
-- data: :mod:`~hsct_ms.paths`, :mod:`~hsct_ms.inputs.published` (published values),
-  :mod:`~hsct_ms.inputs.cohort` (schema, loading, validation), :mod:`~hsct_ms.reconstruction`
+- data: :mod:`~hsct_ms.paths`, :mod:`~hsct_ms.inputs.published` (published values, checked
+  by the pandera schemas of :mod:`~hsct_ms.inputs.published_schemas`),
+  :mod:`~hsct_ms.inputs.cohort` (schema, loading, validation; one ``inputs.cohort_*`` module
+  per concern), :mod:`~hsct_ms.reconstruction`
   and :mod:`~hsct_ms.reconstruction.ensemble` (the reconstructed cohort and its alternatives),
   :mod:`~hsct_ms.reconstruction.synthetic` (resampled cohorts for tests and benchmarks);
 - statistics: :mod:`~hsct_ms.stats.survival` (Kaplan-Meier with plain Greenwood intervals,
