@@ -174,7 +174,7 @@ def value(key: str, allow_bound: bool = False, path: str | Path | None = None) -
     ValueError
         If the row is a bound and ``allow_bound`` is False.
     """
-    values = load_values(path)
+    values = load_values(path) if path is not None else _shipped()
     row = values.loc[values["key"] == key]
     if row.empty:
         close = difflib.get_close_matches(key, values["key"].tolist(), n=5, cutoff=0.6)
@@ -253,9 +253,14 @@ def _shipped_values(stamp: tuple[int, int]) -> pd.DataFrame:
     return load_values()
 
 
+def _shipped() -> pd.DataFrame:
+    """The shipped values.csv, validated once per version of values.csv and studies.csv."""
+    return _shipped_values((VALUES_CSV.stat().st_mtime_ns, STUDIES_CSV.stat().st_mtime_ns))
+
+
 def _boffa2021_row(quantity: str, group: str, kind: str, time_years: float | None = None) -> pd.Series:
     """The single Boffa 2021 row for (quantity, group, kind[, time]); KeyError if none."""
-    values = _shipped_values((VALUES_CSV.stat().st_mtime_ns, STUDIES_CSV.stat().st_mtime_ns))
+    values = _shipped()
     rows = values[
         (values["study"] == THIS_STUDY)
         & (values["quantity"] == quantity)
