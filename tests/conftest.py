@@ -130,7 +130,9 @@ class BackgroundBuilds:
             try:
                 self.process = subprocess.Popen(
                     command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                    start_new_session=True, preexec_fn=lambda: os.nice(10))
+                    start_new_session=True, preexec_fn=lambda: os.nice(10),
+                    # One core for these builds, the other for the tests running meanwhile.
+                    env=dict(os.environ, HSCT_MS_BUILD_PROCESSES="1"))
                 log, _ = self.process.communicate()
                 self.results[name] = (self.process.returncode, log, output_root / "_build" / "html")
             except Exception as error:  # reported by the test that reads this build

@@ -65,8 +65,8 @@ MINI_BOOKS = {
 
 
 def start_background_builds(folder: Path) -> dict:
-    """Start every mini book of MINI_BOOKS at once, each build its own process, at low CPU
-    priority; return name -> Future of the build's CompletedProcess. tests/conftest.py
+    """Start the mini books of MINI_BOOKS, two at a time, each build its own process, at
+    low CPU priority; return name -> Future of the build's CompletedProcess. tests/conftest.py
     calls this when the tests are collected, so the builds run while other tests do."""
 
     def build(name, body):
@@ -75,7 +75,8 @@ def start_background_builds(folder: Path) -> dict:
         (folder / name).mkdir(parents=True)
         return mini_book(folder / name, body)
 
-    pool = ThreadPoolExecutor(len(MINI_BOOKS), thread_name_prefix="mini-book")
+    # Two at a time: the tests that run meanwhile keep a share of the machine.
+    pool = ThreadPoolExecutor(2, thread_name_prefix="mini-book")
     futures = {name: pool.submit(build, name, body) for name, body in MINI_BOOKS.items()}
     pool.shutdown(wait=False)
     return futures

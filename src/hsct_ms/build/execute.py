@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,8 @@ import yaml
 # MyST-NB's reader of MyST Markdown notebooks, as registered for jupyter-cache: the
 # notebook it returns is the one MyST-NB builds, so both compute the same cache key.
 MYST_NB_READER = {"type": "plugin", "name": "myst_nb_md"}
+# Set to 1 to execute the chapters one after another (the outputs are the same).
+PROCESSES_VARIABLE = "HSCT_MS_BUILD_PROCESSES"
 
 
 def toc_sources(root: Path) -> list[Path]:
@@ -92,7 +95,10 @@ def execute_into_cache(root: Path, cache_dir: Path, timeout: int) -> dict:
     logger.setLevel(logging.WARNING)
     result = None
     if pending:
-        executor = load_executor("local-parallel", cache=cache, logger=logger)
+        # One process per core, unless told to stay on one (e.g. a build that runs in the
+        # background of the test suite, which needs the other core).
+        serial = os.environ.get(PROCESSES_VARIABLE, "").strip() == "1"
+        executor = load_executor("local-serial" if serial else "local-parallel", cache=cache, logger=logger)
         result = executor.run_and_cache(filter_uris=pending, timeout=timeout, allow_errors=False)
     executed = result.succeeded if result else []
     failed = (result.excepted + result.errored) if result else []
