@@ -23,6 +23,7 @@ book: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms book
 
 ## Run every test: unit tests, strict nbval on notebooks/, the built site in Chromium.
+## Books built on test cohorts start in the background at collection (tests/conftest.py).
 test: book
 	$(BIN)/python -m pytest
 
@@ -39,7 +40,8 @@ notebooks: $(VENV_STAMP)
 cohort: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms reconstruct
 
-## Time clean builds on 210 and 100,000 patients; check the cost stays flat.
+## Time clean builds on 210 and 100,000 patients beside their floor (Sphinx with nothing to
+## execute + one bare kernel start per chapter); check the cost stays flat.
 bench: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms bench
 
