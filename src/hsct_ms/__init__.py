@@ -22,8 +22,9 @@ concern:
   :mod:`~hsct_ms.display.tables`, :mod:`~hsct_ms.display.forest_chart`, :mod:`~hsct_ms.display.comparison_tables`,
   :mod:`~hsct_ms.display.claims_tables`, :mod:`~hsct_ms.display.outcomes_tables`, and :mod:`~hsct_ms.display.disclosure` (what may be published about a
   real cohort);
-- building: :mod:`~hsct_ms.build.book`, :mod:`~hsct_ms.build.notebooks`, :mod:`~hsct_ms.build.bench`,
-  :mod:`~hsct_ms.build.sphinx_ext`, and the command line in ``__main__``.
+- building: :mod:`~hsct_ms.build.book`, :mod:`~hsct_ms.build.execute` (chapters executed in parallel),
+  :mod:`~hsct_ms.build.notebooks`, :mod:`~hsct_ms.build.bench`, :mod:`~hsct_ms.build.sphinx_ext`,
+  :mod:`~hsct_ms.build.imports` (imports deferred to first use), and the command line in ``__main__``.
 """
 
 __version__ = "0.1.0"
