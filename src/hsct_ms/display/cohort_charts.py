@@ -14,9 +14,9 @@ import pandas as pd
 
 from hsct_ms.display import disclosure
 from hsct_ms.display.charts import group_colour_scale
+from hsct_ms.terms import SUBTYPES
 
 __all__ = [
-    "SUBTYPES",
     "transplants_per_year_counts",
     "transplants_per_year_chart",
     "edss_counts",
@@ -24,8 +24,6 @@ __all__ = [
     "followup_counts",
     "followup_chart",
 ]
-
-SUBTYPES = ("RRMS", "SPMS", "PPMS")
 
 
 def _colour():

@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 from hsct_ms.analysis import cohort as baseline
-from hsct_ms.display import charts
+from hsct_ms import stats, terms
 from hsct_ms.inputs import cohort
-from hsct_ms.display import cohort_charts
 from hsct_ms.inputs import published
 from hsct_ms.paths import SHIPPED_COHORT
 
@@ -59,7 +58,7 @@ def test_hand_computed_whole_cohort(five):
 
 def test_hand_computed_groups(five):
     table = baseline.baseline_table(five)
-    assert list(table.index) == list(baseline.BASELINE_GROUPS)
+    assert list(table.index) == list(terms.BASELINE_GROUPS)
     assert table["n"].tolist() == [2, 2, 1, 3, 5]
     assert table.loc["RRMS", "age_mean"] == pytest.approx(35.0)
     assert table.loc["RRMS", "age_sd"] == pytest.approx(math.sqrt(50.0))
@@ -85,8 +84,6 @@ def test_row_order_does_not_matter(shipped):
     shuffled = shipped.sample(frac=1, random_state=np.random.default_rng(7)).reset_index(drop=True)
     pd.testing.assert_frame_equal(baseline.baseline_table(shipped), baseline.baseline_table(shuffled))
     pd.testing.assert_frame_equal(baseline.early_deaths(shipped), baseline.early_deaths(shuffled))
-    pd.testing.assert_frame_equal(baseline.format_baseline_table(shipped, True),
-                                  baseline.format_baseline_table(shuffled, True))
 
 
 def test_shipped_cohort_against_published(shipped):
@@ -114,75 +111,37 @@ def test_clopper_pearson_against_r(shipped):
     assert row["upper"] == pytest.approx(0.04117905916336695, rel=1e-9)
 
 
-def test_status_codes_shipped_and_user(shipped):
-    long = baseline.baseline_long(shipped, is_shipped=True)
-    status = long.set_index(["characteristic", "group"])["status"]
-    assert status[("Patients, n", "RRMS")] == "R=P"
-    assert status[("Age, mean (years)", "All")] == "R=P"
-    assert status[("Age, mean (years)", "RRMS")] == "A"  # age by subtype: an assumption
-    assert status[("Baseline EDSS, median", "SPMS")] == "A"
-    assert status[("Follow-up, mean (years)", "All")] == "R=P"
-    assert set(long["status"]) <= set(baseline.STATUS_LABELS)
-    assert "R" not in set(long["status"])  # every calibrated value matches
-    user = baseline.baseline_long(shipped, is_shipped=False)
-    assert set(user["status"]) == {"F"}
-    # Default: read from the cohort's attrs.
-    assert shipped.attrs["cohort"].is_shipped
-    assert baseline.baseline_long(shipped).equals(long)
+def test_reverse_km_median_has_its_interval(shipped):
+    # Oracle: hsct_ms.stats.reverse_km_median_followup, itself tested against R's survfit.
+    table = baseline.baseline_table(shipped)
+    for group, frame in terms.group_members(shipped, terms.BASELINE_GROUPS).items():
+        expected = stats.reverse_km_median_followup(frame["followup_years"], frame["died"])
+        # Float columns only: a row Series of mixed dtypes holds NaN as pd.NA.
+        row = table.loc[group, ["followup_median_reverse_km", "followup_median_lower",
+                                "followup_median_upper"]].astype(float)
+        assert row["followup_median_reverse_km"] == pytest.approx(expected["median"], nan_ok=True)
+        assert row["followup_median_lower"] == pytest.approx(expected["lower"], nan_ok=True)
+        assert row["followup_median_upper"] == pytest.approx(expected["upper"], nan_ok=True)
+    assert table.loc["All", "followup_median_lower"] <= table.loc["All", "followup_median_reverse_km"] \
+        <= table.loc["All", "followup_median_upper"]
 
 
-def test_formatted_table_shape(shipped):
-    shown = baseline.format_baseline_table(shipped)
-    assert list(shown.columns) == ["Characteristic", *baseline.BASELINE_GROUPS, "Published"]
-    assert shown.iloc[0]["All"] == "210 [R=P]"
+def test_era_comparison_hand_computed(five):
+    # Eras: up to 2007 P1, P3 (1 early death of 2), after 2007 P2, P4, P5 (0 of 3).
+    # Hypergeometric with 5 patients and 1 death: P(death in the early era) = 2/5, else 3/5;
+    # two-sided p sums the tables no more likely than the observed one: 2/5.
+    result = baseline.era_comparison(baseline.early_deaths(five))
+    assert result["p_value"] == pytest.approx(0.4)
+    assert result["odds_ratio"] == math.inf
 
 
-CHARTS = [
-    (cohort_charts.transplants_per_year_counts, cohort_charts.transplants_per_year_chart),
-    (cohort_charts.edss_counts, cohort_charts.edss_chart),
-    (cohort_charts.followup_counts, cohort_charts.followup_chart),
-]
-
-
-@pytest.mark.parametrize("count, draw", CHARTS)
-def test_chart_data_are_bins_not_patients(shipped, count, draw):
-    tenfold = pd.concat([shipped] * 10, ignore_index=True)
-    counts = count(tenfold)
-    assert len(counts) < 100
-    assert counts["patients"].sum() == len(tenfold)
-    pd.testing.assert_frame_equal(
-        counts.drop(columns=["patients", "patients_label"]),
-        count(shipped).drop(columns=["patients", "patients_label"]))
-    figure = charts.figure(draw(counts), alt_text="test chart")
-    assert figure.data_rows == len(counts) < 100
-    assert "patient_id" not in str(figure.spec)
-
-
-def test_followup_bins_hand_computed(five):
-    counts = cohort_charts.followup_counts(five)
-    assert counts[["bin_start", "subtype", "patients"]].values.tolist() == [
-        [0.0, "SPMS", 1], [1.0, "RRMS", 1], [2.0, "PPMS", 1], [3.0, "RRMS", 1], [5.0, "SPMS", 1]]
-
-
-def test_formatted_early_deaths(shipped, five):
-    shown = baseline.format_early_deaths(baseline.early_deaths(shipped), is_shipped=True)
-    assert shown["Deaths within 100 days"].tolist() == [3, 3, 0]
-    assert shown.loc[0, "Published"] == "3 (1.4%)"  # abstract: 3 (1.4%)
-    assert shown.loc[0, "Exact 95% interval (%)"] == "0.3\u20134.1"
-    assert set(shown["Status"]) == {baseline.STATUS_LABELS["R=P"]}
-    user = baseline.format_early_deaths(baseline.early_deaths(five), is_shipped=False)
-    assert set(user["Status"]) == {baseline.STATUS_LABELS["F"]}
-
-
-@pytest.mark.parametrize("count", [cohort_charts.transplants_per_year_counts, cohort_charts.edss_counts,
-                                   cohort_charts.followup_counts])
-def test_small_bins_are_blanked_for_a_users_cohort(shipped, count):
-    # Oracle: the unsuppressed counts of the same cohort, and the rule in hsct_ms.display.disclosure.
-    plain = count(shipped)
-    protected = count(shipped, min_count=5)
-    small = plain["patients"].between(1, 4)
-    assert small.any(), "the shipped cohort has small bins, so the test can fail"
-    assert protected.loc[small, "patients"].isna().all()
-    assert (protected.loc[small, "patients_label"] == "<5").all()
-    assert (protected.loc[~small, "patients"] == plain.loc[~small, "patients"]).all()
-
+def test_era_comparison_shipped_hand_computed(shipped):
+    # Shipped: 3 early deaths, all among the 102 patients up to 2007, none among the 108
+    # after. Every other split of the 3 deaths is more likely, so the two-sided p is the
+    # probability of the observed table alone: C(102, 3) / C(210, 3) = 1030200 / 9129120.
+    # R: fisher.test(matrix(c(3, 99, 0, 108), 2, byrow = TRUE))$p.value gives the same.
+    deaths = baseline.early_deaths(shipped)
+    assert deaths.loc[baseline.EARLY_ERA, "patients"] == 102
+    result = baseline.era_comparison(deaths)
+    assert result["p_value"] == pytest.approx(math.comb(102, 3) / math.comb(210, 3), rel=1e-9)
+    assert result["p_value"] == pytest.approx(1030200 / 9129120, rel=1e-9)

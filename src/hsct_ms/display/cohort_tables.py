@@ -1,0 +1,338 @@
+"""Tables of the cohort chapter: the baseline table and the early deaths, formatted to read.
+
+The numbers come from :mod:`hsct_ms.analysis.cohort`; this module turns them into
+text, sets each beside its published value and says what each is, in the words of
+the three tiers of :data:`hsct_ms.terms.TIERS` (``published``, ``derived``, ``cohort``).
+Every value of a group column is computed from the cohort file (tier ``cohort``); the
+``Published`` column is tier ``published``. On the shipped reconstruction a further
+column says whether a cohort value matches its published target by construction or
+follows from an assumption of the reconstruction (the paper publishes nothing for it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hsct_ms import terms
+from hsct_ms.analysis import cohort as analysis
+from hsct_ms.display import disclosure
+from hsct_ms.inputs import published
+
+__all__ = ["CHECKS", "baseline_long", "format_baseline_table", "format_early_deaths", "year_span"]
+
+#: What a cohort value is against the paper, per key of the ``check`` column of
+#: :func:`baseline_long`.
+CHECKS = {
+    "matches": "matches the published value by construction (a calibration target)",
+    "differs": "differs from the published value",
+    "assumed": "not published: follows from an assumption of the reconstruction",
+    "compared": "computed from your cohort file; compare with the published value",
+    "file": "computed from your cohort file; not published",
+}
+
+_EDSS = -1  # "decimals" code: 1 to 3 decimals, as many as the value needs (6.0, 6.25, 5.625)
+_CI = -2  # "decimals" code: a median with its interval, "4.9 (4.4-5.3)"
+
+# (row label, columns of analysis.baseline_table, decimals shown)
+_ROWS = (
+    ("Patients, n", ("n",), 0),
+    ("Age, mean (years)", ("age_mean",), 1),
+    ("Age, SD (years)", ("age_sd",), 1),
+    # EDSS medians and quartiles can fall between two 0.5 steps (6.25): decimals kept.
+    ("Baseline EDSS, median", ("edss_median",), _EDSS),
+    ("Baseline EDSS, IQR", ("edss_q1", "edss_q3"), _EDSS),
+    ("Baseline EDSS, range", ("edss_min", "edss_max"), _EDSS),
+    ("Transplant years, range", ("year_min", "year_max"), 0),
+    ("Follow-up, mean (years)", ("followup_mean",), 1),
+    ("Follow-up, SD (years)", ("followup_sd",), 1),
+    ("Follow-up, reverse KM median (95% CI, years)",
+     ("followup_median_reverse_km", "followup_median_lower", "followup_median_upper"), _CI),
+    ("Deaths at any time, n", ("deaths",), 0),
+)
+
+
+def year_span(first, last) -> str:
+    """Two calendar years as text, whole numbers whatever their type ("1997 to 2019")."""
+    return f"{int(first)} to {int(last)}"
+
+
+def _published_whole_cohort() -> dict[str, tuple[tuple[float, ...], float, str]]:
+    """Published whole-cohort value(s) per row label, the tolerance to call a match, and a text."""
+    n = published.cohort_value("patients", "count")
+    counts = {s: published.subtype_count(s) for s in terms.SUBTYPES}
+    age = published.cohort_value("age", "mean")
+    median = published.cohort_value("baseline_edss", "median")
+    low, high = (published.cohort_value("baseline_edss", k) for k in ("min", "max"))
+    first, last = (published.cohort_value("transplant_year", k) for k in ("year_min", "year_max"))
+    mean, sd = (published.cohort_value("followup", k) for k in ("mean", "sd"))
+    early = published.value("boffa2021_early_deaths_all_count")
+    # Age is published in whole years: a mean that rounds to it matches (half a year).
+    # Follow-up is published to 0.1 year: the tolerances of hsct_ms.terms apply.
+    return {
+        "Patients, n": ((n,), 0, f"{n:g} (RRMS {counts['RRMS']}, SPMS {counts['SPMS']}, "
+                                  f"PPMS {counts['PPMS']})"),
+        "Age, mean (years)": ((age,), 0.5, f"{age:g}"),
+        "Baseline EDSS, median": ((median,), 0, f"{median:g}"),
+        "Baseline EDSS, range": ((low, high), 0, f"{low:g}\u2013{high:g}"),
+        "Transplant years, range": ((first, last), 0, f"{int(first)}\u2013{int(last)}"),
+        "Follow-up, mean (years)": ((mean,), terms.tolerance("followup", "mean"), f"{mean:.1f}"),
+        "Follow-up, SD (years)": ((sd,), terms.tolerance("followup", "sd"), f"{sd:.1f}"),
+        "Deaths at any time, n": ((), 0, f"{early:g} within 100 days; later deaths not published"),
+    }
+
+
+def _published_subtype_counts() -> dict[str, float]:
+    counts = {s: float(published.subtype_count(s)) for s in terms.SUBTYPES}
+    counts[terms.PROGRESSIVE] = sum(counts[s] for s in terms.PROGRESSIVE_SUBTYPES)
+    counts[terms.ALL] = published.cohort_value("patients", "count")
+    return counts
+
+
+def _format_value(values: tuple[float, ...], decimals: int) -> str:
+    if pd.isna(values[0]):
+        return "n/a"
+    if decimals == _CI:
+        bounds = "n/a" if any(pd.isna(v) for v in values[1:]) else f"{values[1]:.1f}\u2013{values[2]:.1f}"
+        return f"{values[0]:.1f} ({bounds})"
+    if any(pd.isna(v) for v in values):
+        return "n/a"
+    if decimals == _EDSS:
+        text = [f"{float(v):.3f}".rstrip("0").removesuffix(".") for v in values]
+        text = [t if "." in t else t + ".0" for t in text]
+    else:
+        text = [f"{float(v):.{decimals}f}" for v in values]
+    return text[0] if len(text) == 1 else f"{text[0]}\u2013{text[1]}"
+
+
+def _check(is_shipped: bool, target, values, tolerance: float) -> str:
+    if not is_shipped:
+        return "file" if target is None else "compared"
+    if target is None:
+        return "assumed"
+    close = all(not pd.isna(v) and abs(float(v) - t) <= tolerance + 1e-9 for v, t in zip(values, target))
+    return "matches" if close else "differs"
+
+
+def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> pd.DataFrame:
+    """The baseline table in long form, each value with its published counterpart.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort, as for :func:`hsct_ms.analysis.cohort.baseline_table`.
+    is_shipped : bool
+        Whether ``patients`` is the shipped reconstruction.
+    min_count : int
+        Small-count threshold (:mod:`hsct_ms.display.disclosure`): a small count reads
+        ``<N``, every statistic of a group smaller than that is withheld, and ranges
+        (the extreme values of single patients) are not shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per characteristic and group: ``characteristic``, ``group``, ``value``
+        (text, as shown; tier ``cohort``), ``published`` (text; empty where the paper
+        publishes nothing for that cell; tier ``published``) and ``check``, a key of
+        :data:`CHECKS`.
+    """
+    table = analysis.baseline_table(patients)
+    whole = _published_whole_cohort()
+    counts = _published_subtype_counts()
+    rows = []
+    for label, columns, decimals in _ROWS:
+        for group in terms.BASELINE_GROUPS:
+            values = tuple(table.loc[group, c] if c in table else np.nan for c in columns)
+            target, tolerance, text = None, 0.0, ""
+            if label == "Patients, n":
+                target, text = (counts[group],), f"{counts[group]:g}"
+            elif group == terms.ALL and label in whole:
+                target, tolerance, text = whole[label]
+                target = target or None
+            shown = _format_value(values, decimals)
+            if min_count:
+                n = int(table.loc[group, "n"])
+                if columns in (("n",), ("deaths",)) and disclosure.is_small(values[0], min_count):
+                    shown = disclosure.show_count(values[0], min_count)
+                elif columns != ("n",) and disclosure.is_small(n, min_count):
+                    shown = f"withheld (n<{min_count})"
+                elif label.endswith("range"):
+                    shown = "not shown (single patients' values)"
+            rows.append({"characteristic": label, "group": group, "value": shown, "published": text,
+                         "check": _check(is_shipped, target, values, tolerance)})
+    return pd.DataFrame(rows, columns=["characteristic", "group", "value", "published", "check"])
+
+
+def _row_check(checks: pd.Series, is_shipped: bool) -> str:
+    """One phrase per row: how its cohort values stand against the paper."""
+    if not is_shipped:
+        return "compare with published" if "compared" in set(checks) else "not published"
+    whole = checks[terms.ALL]
+    others = set(checks.drop(terms.ALL))
+    if others == {whole}:
+        return {"matches": "all match by construction", "assumed": "all assumed",
+                "differs": "differ from published"}[whole]
+    first = {"matches": "whole cohort matches by construction", "differs": "whole cohort differs",
+             "assumed": "whole cohort assumed"}[whole]
+    return f"{first}; by subtype assumed"
+
+
+def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> pd.DataFrame:
+    """The baseline table for reading: characteristics down, groups across.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Characteristic``; one column per group of :data:`hsct_ms.terms.BASELINE_GROUPS`
+        (tier ``cohort``); ``Published`` (tier ``published``: the whole-cohort value, the
+        subtype counts, or "not published"); and ``Against published``: on the shipped
+        reconstruction whether the row's values match their published target by
+        construction or are assumed, on a user's cohort whether there is a published
+        value to compare with.
+    """
+    long = baseline_long(patients, is_shipped, min_count)
+    order = [label for label, _, _ in _ROWS]
+    wide = long.pivot(index="characteristic", columns="group", values="value").loc[order, list(terms.BASELINE_GROUPS)]
+    checks = long.pivot(index="characteristic", columns="group", values="check").loc[order]
+    whole = _published_whole_cohort()
+    wide["Published"] = [whole[label][2] if label in whole else "not published" for label in order]
+    wide["Against published"] = [_row_check(checks.loc[label], is_shipped) for label in order]
+    wide = wide.reset_index().rename(columns={"characteristic": "Characteristic"})
+    wide.columns.name = None
+    return wide
+
+
+def format_early_deaths(deaths: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> pd.DataFrame:
+    """The :func:`hsct_ms.analysis.cohort.early_deaths` table for reading, beside the published counts.
+
+    Parameters
+    ----------
+    deaths : DataFrame
+        As returned by ``early_deaths`` (100-day window).
+    is_shipped : bool
+        Whether the cohort is the shipped reconstruction.
+    min_count : int
+        Small-count threshold: a small count reads ``<N``, and the proportion and
+        interval, which would give it away, are withheld.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Patients transplanted``, ``Patients``, ``Deaths within 100 days``,
+        ``Proportion (%)``, ``Exact 95% interval (%)`` (tier ``cohort``), ``Published deaths``
+        (tier ``published``; the count up to 2007 is implied by the published total and the
+        none after 2007) and ``Patients in the row``: published for the whole cohort; for
+        an era, on the shipped reconstruction, *assumed* (the paper does not publish how
+        many patients each era had), on a user's cohort from the file.
+    """
+    count = published.value("boffa2021_early_deaths_all_count")
+    percent = published.value("boffa2021_early_deaths_all_percent")
+    after = published.value(f"boffa2021_early_deaths_after_{analysis.ERA_LAST_YEAR}_count")
+    published_text = {
+        terms.ALL: f"{count:g} ({percent:g}%)",
+        analysis.EARLY_ERA: f"{count - after:g} (implied)",
+        analysis.LATE_ERA: f"{after:g}",
+    }
+    n_published = published.cohort_value("patients", "count")
+    rows = []
+    for era, row in deaths.iterrows():
+        empty = row["patients"] == 0
+        withheld = disclosure.is_small(row["deaths"], min_count) or disclosure.is_small(row["patients"], min_count)
+        if not is_shipped:
+            denominator = "from your cohort file"
+        elif era == terms.ALL:
+            denominator = f"published ({n_published:g})"
+        else:
+            denominator = "assumed (not published)"
+        rows.append({
+            "Patients transplanted": era.removeprefix("Transplanted "),
+            "Patients": disclosure.show_count(row["patients"], min_count),
+            "Deaths within 100 days": disclosure.show_count(row["deaths"], min_count),
+            "Proportion (%)": "n/a" if empty else "withheld" if withheld else f"{100 * row['proportion']:.1f}",
+            "Exact 95% interval (%)": "n/a" if empty else "withheld" if withheld
+            else f"{100 * row['lower']:.1f}\u2013{100 * row['upper']:.1f}",
+            "Published deaths": published_text.get(era, "not published"),
+            "Patients in the row": denominator,
+        })
+    return pd.DataFrame(rows)
+
+
+def baseline_glue(patients: pd.DataFrame, min_count: int = 0) -> dict:
+    """Glue name -> value for the prose of the baseline section (``cohort_*`` names).
+
+    Counts go through :func:`hsct_ms.display.disclosure.show_count`; extremes (single
+    patients' values) read "not shown" on a user's cohort (``min_count > 0``).
+    """
+    numbers = analysis.baseline_table(patients)
+    whole = numbers.loc[terms.ALL]
+    values = {f"cohort_n_{group.lower()}": disclosure.show_count(numbers.loc[group, "n"], min_count)
+              for group in terms.BASELINE_GROUPS}
+    for column in ("age_mean", "age_sd", "edss_median", "edss_q1", "edss_q3", "followup_mean",
+                   "followup_sd", "followup_median_reverse_km", "followup_median_lower", "followup_median_upper"):
+        values[f"cohort_{column}"] = float(whole[column])
+    for group in (terms.RRMS, terms.PROGRESSIVE):
+        for column in ("age_mean", "edss_median", "followup_mean"):
+            values[f"cohort_{column}_{group.lower()}"] = float(numbers.loc[group, column])
+    values["cohort_edss_range"] = ("not shown" if min_count
+                                   else f"{whole['edss_min']:.1f} to {whole['edss_max']:.1f}")
+    values["cohort_year_span"] = ("in years not shown here (single patients' dates)" if min_count
+                                  else "from " + year_span(whole["year_min"], whole["year_max"]))
+    values["cohort_deaths_all"] = disclosure.show_count(whole["deaths"], min_count)
+    values["cohort_edss_walking_aid"] = analysis.EDSS_WALKING_AID
+    values.update({f"cohort_{k}": v for k, v in analysis.walking_aid_shares(patients).items()})
+    return values
+
+
+def published_glue() -> dict:
+    """Glue name -> published value for the cohort chapter (``cohort_published_*``)."""
+    first, last = (published.cohort_value("transplant_year", k) for k in ("year_min", "year_max"))
+    return {
+        "cohort_published_n": int(published.cohort_value("patients", "count")),
+        "cohort_published_age_mean": published.cohort_value("age", "mean"),
+        "cohort_published_edss_median": published.cohort_value("baseline_edss", "median"),
+        "cohort_published_edss_min": published.cohort_value("baseline_edss", "min"),
+        "cohort_published_edss_max": published.cohort_value("baseline_edss", "max"),
+        "cohort_published_year_span": year_span(first, last),
+        "cohort_published_followup_mean": published.cohort_value("followup", "mean"),
+        "cohort_published_followup_sd": published.cohort_value("followup", "sd"),
+        "cohort_published_early_deaths": int(published.value("boffa2021_early_deaths_all_count")),
+        "cohort_published_early_proportion": published.value("boffa2021_early_deaths_all_percent") / 100,
+        "cohort_published_early_after": int(published.value(
+            f"boffa2021_early_deaths_after_{analysis.ERA_LAST_YEAR}_count")),
+        "cohort_era_last_year": analysis.ERA_LAST_YEAR,
+    }
+
+
+def early_deaths_glue(deaths: pd.DataFrame, min_count: int = 0) -> dict:
+    """Glue name -> text for the early-deaths prose: counts, proportions, intervals, Fisher's test.
+
+    A proportion or interval of a small count (or of a small era) would give the count
+    away: it reads "withheld". The Fisher p-value is withheld on the same rule.
+    """
+    values = {}
+    small = False
+    for key, era in (("all", terms.ALL), ("early", analysis.EARLY_ERA), ("late", analysis.LATE_ERA)):
+        row = deaths.loc[era]
+        withheld = disclosure.is_small(row["deaths"], min_count) or disclosure.is_small(row["patients"], min_count)
+        small = small or withheld
+        values[f"cohort_early_{key}_deaths"] = disclosure.show_count(row["deaths"], min_count)
+        values[f"cohort_early_{key}_n"] = disclosure.show_count(row["patients"], min_count)
+        for column in ("proportion", "lower", "upper"):
+            values[f"cohort_early_{key}_{column}"] = "withheld" if withheld else f"{row[column]:.1%}"
+    test = analysis.era_comparison(deaths)
+    values["cohort_eras_fisher_p"] = "withheld" if small else f"{test['p_value']:.2f}"
+    values["cohort_eras_verdict"] = (
+        "cannot be judged here (small counts withheld)" if small
+        else "do not show that the risk differed between the eras" if test["p_value"] >= 0.05
+        else "suggest that the risk differed between the eras")
+    return values
+
+
+def per_year_glue(per_year: pd.DataFrame, min_count: int = 0) -> dict:
+    """Glue name -> text for the transplants-per-year prose, from unsuppressed counts per year."""
+    totals = per_year.groupby("year")["patients"].sum()
+    return {
+        "cohort_years_with_transplants": int(totals.size),
+        "cohort_per_year_max": disclosure.show_count(totals.max(), min_count),
+        "cohort_per_year_min": disclosure.show_count(totals.min(), min_count),
+    }

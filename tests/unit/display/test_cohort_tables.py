@@ -1,0 +1,97 @@
+"""Tables of the cohort chapter: values beside the published ones, in the words of the tiers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hsct_ms import terms
+from hsct_ms.analysis import cohort as analysis
+from hsct_ms.display import cohort_tables
+from hsct_ms.inputs import cohort
+from hsct_ms.paths import SHIPPED_COHORT
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return cohort.load_cohort(SHIPPED_COHORT)
+
+
+def test_checks_shipped_and_user(shipped):
+    long = cohort_tables.baseline_long(shipped, is_shipped=True)
+    check = long.set_index(["characteristic", "group"])["check"]
+    assert check[("Patients, n", "RRMS")] == "matches"
+    assert check[("Age, mean (years)", "All")] == "matches"
+    assert check[("Age, mean (years)", "RRMS")] == "assumed"  # age by subtype: an assumption
+    assert check[("Baseline EDSS, median", "SPMS")] == "assumed"
+    assert check[("Follow-up, mean (years)", "All")] == "matches"
+    assert set(long["check"]) <= set(cohort_tables.CHECKS)
+    assert "differs" not in set(long["check"])  # every calibrated value matches
+    user = set(cohort_tables.baseline_long(shipped, is_shipped=False)["check"])
+    assert user == {"compared", "file"}
+
+
+def test_formatted_table_shape_and_words(shipped):
+    shown = cohort_tables.format_baseline_table(shipped, is_shipped=True)
+    assert list(shown.columns) == ["Characteristic", *terms.BASELINE_GROUPS, "Published", "Against published"]
+    rows = shown.set_index("Characteristic")
+    assert rows.loc["Patients, n", "All"] == "210"
+    assert rows.loc["Patients, n", "Against published"] == "all match by construction"
+    assert rows.loc["Age, mean (years)", "Against published"] == "whole cohort matches by construction; by subtype assumed"
+    assert rows.loc["Age, SD (years)", "Against published"] == "all assumed"
+    assert rows.loc["Transplant years, range", "Published"] == "1997\u20132019"  # years as integers
+    assert ".0" not in rows.loc["Transplant years, range", "All"]
+    # The reverse-KM median carries its 95% interval: "m (lo-hi)".
+    median = analysis.baseline_table(shipped).loc["All"]
+    assert rows.loc["Follow-up, reverse KM median (95% CI, years)", "All"] == (
+        f"{median['followup_median_reverse_km']:.1f} ({median['followup_median_lower']:.1f}"
+        f"\u2013{median['followup_median_upper']:.1f})")
+
+
+def test_row_order_does_not_matter(shipped):
+    shuffled = shipped.sample(frac=1, random_state=np.random.default_rng(7)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(cohort_tables.format_baseline_table(shipped, True),
+                                  cohort_tables.format_baseline_table(shuffled, True))
+
+
+def test_small_groups_withheld_on_a_users_cohort(shipped):
+    # PPMS has 2 patients: on a user's cohort (threshold 5) its count reads "<5" and its
+    # statistics are withheld; ranges (single patients' values) are never shown.
+    rows = cohort_tables.format_baseline_table(shipped, is_shipped=False, min_count=5).set_index("Characteristic")
+    assert rows.loc["Patients, n", "PPMS"] == "<5"
+    assert rows.loc["Age, mean (years)", "PPMS"] == "withheld (n<5)"
+    assert rows.loc["Baseline EDSS, range", "All"].startswith("not shown")
+
+
+def test_formatted_early_deaths(shipped):
+    shown = cohort_tables.format_early_deaths(analysis.early_deaths(shipped), is_shipped=True)
+    assert shown["Deaths within 100 days"].tolist() == ["3", "3", "0"]
+    assert shown.loc[0, "Published deaths"] == "3 (1.4%)"  # abstract: 3 (1.4%)
+    assert shown.loc[0, "Exact 95% interval (%)"] == "0.3\u20134.1"
+    # The era sizes are not published: on the shipped cohort they are assumed.
+    assert shown["Patients in the row"].tolist() == ["published (210)", "assumed (not published)",
+                                                     "assumed (not published)"]
+    user = cohort_tables.format_early_deaths(analysis.early_deaths(shipped), is_shipped=False, min_count=5)
+    assert set(user["Patients in the row"]) == {"from your cohort file"}
+    assert user.loc[1, "Deaths within 100 days"] == "<5"
+    assert user.loc[1, "Proportion (%)"] == "withheld"
+
+
+def test_year_span_integers():
+    assert cohort_tables.year_span(1997.0, 2019.0) == "1997 to 2019"
+
+
+def test_glue_values(shipped):
+    # Oracles: the numbers of analysis.baseline_table and early_deaths, and the hand-computed
+    # Fisher p of tests/unit/analysis (C(102, 3) / C(210, 3) = 0.1128...).
+    values = cohort_tables.baseline_glue(shipped)
+    assert values["cohort_n_all"] == "210" and values["cohort_n_ppms"] == "2"
+    assert values["cohort_year_span"] == "from 1997 to 2019"
+    assert values["cohort_followup_median_lower"] < values["cohort_followup_median_reverse_km"]
+    assert cohort_tables.baseline_glue(shipped, min_count=5)["cohort_n_ppms"] == "<5"
+    assert cohort_tables.published_glue()["cohort_published_year_span"] == "1997 to 2019"
+    deaths = cohort_tables.early_deaths_glue(analysis.early_deaths(shipped))
+    assert deaths["cohort_eras_fisher_p"] == "0.11"
+    assert deaths["cohort_eras_verdict"] == "do not show that the risk differed between the eras"
+    assert deaths["cohort_early_all_upper"] == "4.1%"
+    user = cohort_tables.early_deaths_glue(analysis.early_deaths(shipped), min_count=5)
+    assert user["cohort_early_early_deaths"] == "<5" and user["cohort_eras_fisher_p"] == "withheld"
