@@ -11,7 +11,7 @@ concern:
   per concern), :mod:`~hsct_ms.reconstruction`
   and :mod:`~hsct_ms.reconstruction.ensemble` (the reconstructed cohort and its alternatives),
   :mod:`~hsct_ms.reconstruction.synthetic` (resampled cohorts for tests and benchmarks);
-- statistics: :mod:`~hsct_ms.stats.survival` (Kaplan-Meier with plain Greenwood intervals,
+- statistics: :mod:`~hsct_ms.stats` (lifelines: Kaplan-Meier with plain Greenwood intervals,
   log-rank, Cox, restricted mean, Clopper-Pearson), :mod:`~hsct_ms.stats.competing_risks`
   (Aalen-Johansen), :mod:`~hsct_ms.stats.completeness` (Clark's C),
   :mod:`~hsct_ms.stats.published_arithmetic` (arithmetic on published numbers alone), and the

@@ -94,7 +94,7 @@ def baseline_table(patients: pd.DataFrame) -> pd.DataFrame:
     SDs are sample SDs (``ddof = 1``; NaN for one patient). Quartiles use linear
     interpolation between order statistics (numpy's default, R's ``type = 7``).
     The follow-up median is the reverse Kaplan-Meier median
-    (:func:`hsct_ms.stats.survival.reverse_km_median_followup`): deaths censor follow-up
+    (:func:`hsct_ms.stats.reverse_km_median_followup`): deaths censor follow-up
     instead of counting as short follow-up. It is NaN when the reverse curve never
     reaches one half. None of these depends on the order of the rows.
 

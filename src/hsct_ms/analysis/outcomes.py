@@ -145,7 +145,7 @@ def cox_models(patients: pd.DataFrame, duration_col: str = "dwfs_years",
 
 def ph_tests(patients: pd.DataFrame, duration_col: str = "dwfs_years",
              event_col: str = "worsening") -> pd.DataFrame:
-    """Score tests of proportional hazards (R ``cox.zph``, KM time scale) for each model of :data:`MODELS`."""
+    """Grambsch-Therneau tests of proportional hazards (lifelines; R ``cox.zph`` before 3.0, KM time scale) per model of :data:`MODELS`."""
     return _for_each_model(stats.cox_ph_test, patients, duration_col, event_col)
 
 
