@@ -15,6 +15,7 @@ import time
 import pandas as pd
 
 from conftest import CANARY_ID_PREFIX, small_centre_cohort
+from hsct_ms import terms
 from hsct_ms.build import book
 from hsct_ms.paths import REPO_ROOT
 
@@ -41,7 +42,7 @@ def test_landing_page_names_the_cohort_file(canary_site, canary_cohort):
     page = (canary_site / "chapters" / "index.html").read_text()
     assert canary_cohort.name in page
     assert hashlib.sha256(canary_cohort.read_bytes()).hexdigest() in page
-    assert "supplied by the user" in page
+    assert terms.cohort_phrase(is_shipped=False) in page
     assert ">200<" in page or " 200 " in page
 
 
