@@ -7,6 +7,7 @@ output. They are always made from the shipped cohort, whatever ``COHORT_CSV`` sa
 
 from __future__ import annotations
 
+import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -45,9 +46,12 @@ def execute_chapter(chapter: Path, timeout: int = 600) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(chapter.parent)}},
     )
     client.execute()
-    for cell in notebook.cells:
+    for position, cell in enumerate(notebook.cells):
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        # jupytext gives each cell a random id: derive it from the cell instead, so a
+        # rerun of an unchanged chapter rewrites its notebook byte for byte.
+        cell.id = hashlib.sha256(f"{position}:{cell.cell_type}:{cell.source}".encode()).hexdigest()[:8]
     notebook.metadata.pop("widgets", None)
     return notebook
 

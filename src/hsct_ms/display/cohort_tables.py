@@ -257,6 +257,21 @@ def format_early_deaths(deaths: pd.DataFrame, is_shipped: bool, min_count: int =
     return pd.DataFrame(rows)
 
 
+def median_years_text(median, lower, upper) -> str:
+    """A Kaplan-Meier median in years with its 95% interval, in words.
+
+    A bound the plain band never takes below one half (few patients followed long, as in
+    a small centre) reads "not reached" rather than a number.
+
+    >>> median_years_text(6.25, 5.5, float("nan"))
+    '6.2 years (95% interval 5.5 to not reached)'
+    """
+    def years(value):
+        return "not reached" if pd.isna(value) else f"{float(value):.1f}"
+
+    return f"{years(median)} years (95% interval {years(lower)} to {years(upper)})"
+
+
 def baseline_glue(patients: pd.DataFrame, min_count: int = 0) -> dict:
     """Glue name -> value for the prose of the baseline section (``cohort_*`` names).
 
@@ -268,8 +283,10 @@ def baseline_glue(patients: pd.DataFrame, min_count: int = 0) -> dict:
     values = {f"cohort_n_{group.lower()}": disclosure.show_count(numbers.loc[group, "n"], min_count)
               for group in terms.BASELINE_GROUPS}
     for column in ("age_mean", "age_sd", "edss_median", "edss_q1", "edss_q3", "followup_mean",
-                   "followup_sd", "followup_median_reverse_km", "followup_median_lower", "followup_median_upper"):
+                   "followup_sd"):
         values[f"cohort_{column}"] = float(whole[column])
+    values["cohort_followup_median_text"] = median_years_text(
+        whole["followup_median_reverse_km"], whole["followup_median_lower"], whole["followup_median_upper"])
     for group in (terms.RRMS, terms.PROGRESSIVE):
         for column in ("age_mean", "edss_median", "followup_mean"):
             values[f"cohort_{column}_{group.lower()}"] = float(numbers.loc[group, column])

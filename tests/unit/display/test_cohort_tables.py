@@ -86,7 +86,10 @@ def test_glue_values(shipped):
     values = cohort_tables.baseline_glue(shipped)
     assert values["cohort_n_all"] == "210" and values["cohort_n_ppms"] == "2"
     assert values["cohort_year_span"] == "from 1997 to 2019"
-    assert values["cohort_followup_median_lower"] < values["cohort_followup_median_reverse_km"]
+    median = analysis.baseline_table(shipped).loc["All"]
+    assert values["cohort_followup_median_text"] == cohort_tables.median_years_text(
+        median["followup_median_reverse_km"], median["followup_median_lower"], median["followup_median_upper"])
+    assert "not reached" not in values["cohort_followup_median_text"]
     assert cohort_tables.baseline_glue(shipped, min_count=5)["cohort_n_ppms"] == "<5"
     assert cohort_tables.published_glue()["cohort_published_year_span"] == "1997 to 2019"
     deaths = cohort_tables.early_deaths_glue(analysis.early_deaths(shipped))
@@ -95,3 +98,11 @@ def test_glue_values(shipped):
     assert deaths["cohort_early_all_upper"] == "4.1%"
     user = cohort_tables.early_deaths_glue(analysis.early_deaths(shipped), min_count=5)
     assert user["cohort_early_early_deaths"] == "<5" and user["cohort_eras_fisher_p"] == "withheld"
+
+
+def test_median_interval_not_reached_reads_in_words():
+    # A small centre: the upper plain band never falls to one half (Oracle: by construction).
+    from hsct_ms.display.cohort_tables import median_years_text
+
+    assert median_years_text(4.0, 3.25, float("nan")) == "4.0 years (95% interval 3.2 to not reached)"
+    assert median_years_text(6.0, 5.0, 7.0) == "6.0 years (95% interval 5.0 to 7.0)"
