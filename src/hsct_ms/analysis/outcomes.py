@@ -23,7 +23,6 @@ from hsct_ms.inputs import published
 from hsct_ms.terms import progressive_mask
 
 __all__ = [
-    "analysis_groups",
     "reproduction_table",
     "interval_comparison",
     "model_frame",
@@ -41,12 +40,6 @@ __all__ = [
 
 #: Reproduction-table quantity -> the ``kind`` of :func:`hsct_ms.inputs.published.dwfs_value`.
 _PUBLISHED_KIND = {"estimate": "estimate", "lower": "ci_lower", "upper": "ci_upper"}
-
-
-def analysis_groups(patients: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Thin alias of :func:`hsct_ms.terms.group_members` for callers outside this chapter
-    (tests/unit/analysis/test_limitations.py); new code calls ``terms.group_members``."""
-    return terms.group_members(patients)
 
 
 def reproduction_table(

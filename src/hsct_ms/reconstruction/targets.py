@@ -15,7 +15,7 @@ from scipy import stats
 from hsct_ms import terms
 from hsct_ms.inputs import published
 from hsct_ms.reconstruction.calibration import PRESS_RELEASE_DWFS
-from hsct_ms.reconstruction.settings import GROUPS, N_BY_SUBTYPE
+from hsct_ms.reconstruction.settings import N_BY_SUBTYPE
 from hsct_ms.stats import km_at
 
 #: Target name of the press release's rounded whole-cohort DWFS at ``year`` years.

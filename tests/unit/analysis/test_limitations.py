@@ -17,7 +17,6 @@ import pandas as pd
 
 from hsct_ms import stats, terms
 from hsct_ms.analysis import limitations
-from hsct_ms.analysis import outcomes
 from hsct_ms.inputs import cohort, published
 from hsct_ms.reconstruction import ensemble
 
@@ -95,7 +94,7 @@ def test_censoring_exactly_at_the_time_point_is_not_before_it():
 
 
 def test_bounds_bracket_the_km_estimate_on_the_shipped_cohort():
-    groups = outcomes.analysis_groups(cohort.load_cohort())
+    groups = terms.group_members(cohort.load_cohort())
     table = limitations.censoring_bounds_table(groups)
     assert (table["worst"] <= table["km"] + 1e-12).all()
     assert (table["km"] <= table["best"] + 1e-12).all()

@@ -2,18 +2,10 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from hsct_ms import terms
 from hsct_ms.analysis import cohort as analysis
 from hsct_ms.display import cohort_tables
-from hsct_ms.inputs import cohort
-from hsct_ms.paths import SHIPPED_COHORT
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return cohort.load_cohort(SHIPPED_COHORT)
 
 
 def test_checks_shipped_and_user(shipped):
