@@ -194,6 +194,38 @@ def era_comparison(deaths: pd.DataFrame) -> dict[str, float]:
     return {"odds_ratio": float(odds_ratio), "p_value": float(p_value)}
 
 
+def largest_early_era_for_significance(n_patients: int, deaths_early: int, deaths_late: int,
+                                       level: float = 0.05) -> int | None:
+    """The largest early era for which Fisher's exact test of the eras reaches ``level``.
+
+    Uses published numbers alone: the cohort size and the early deaths in each era. The
+    era sizes are not published, so every split ``k`` (patients up to
+    :data:`ERA_LAST_YEAR`) from the deaths of the early era to ``n_patients`` minus the
+    deaths of the late one is tried; the two-sided p-value (as R ``fisher.test``) falls as
+    the early era shrinks when the deaths all fell in it.
+
+    Returns
+    -------
+    int or None
+        The largest ``k`` with p < ``level``, or None when no split reaches it.
+
+    Examples
+    --------
+    Three deaths, all in the early era, of 210 patients (Boffa 2021): p < 0.05 needs an
+    early era of at most 77 patients, because then C(k, 3) / C(210, 3) < 0.05.
+
+    >>> largest_early_era_for_significance(210, 3, 0)
+    77
+    """
+    deaths = deaths_early + deaths_late
+    significant = [
+        k for k in range(max(deaths_early, 1), n_patients - deaths_late)
+        if scipy_stats.fisher_exact([[deaths_early, k - deaths_early],
+                                     [deaths_late, n_patients - k - deaths_late]])[1] < level
+    ] if deaths else []
+    return max(significant) if significant else None
+
+
 #: EDSS from which a walking aid is needed to walk 100 m (Kurtzke's scale).
 EDSS_WALKING_AID = 6.0
 

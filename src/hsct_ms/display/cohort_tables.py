@@ -320,6 +320,32 @@ def published_glue() -> dict:
     }
 
 
+def eras_test_text(deaths: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> str:
+    """The sentence comparing the eras' early deaths, as the evidence allows.
+
+    On the shipped reconstruction the era sizes are assumed, so a p-value computed from
+    them would be one draw of an assumption: the sentence says instead, from published
+    numbers alone, how small the early era would have to be for Fisher's exact test to
+    reach p < 0.05 (:func:`hsct_ms.analysis.cohort.largest_early_era_for_significance`).
+    On a user's cohort it is that cohort's test.
+    """
+    if is_shipped:
+        n_patients = int(published.cohort_value("patients", "count"))
+        deaths_all = int(published.value("boffa2021_early_deaths_all_count"))
+        deaths_late = int(published.value(f"boffa2021_early_deaths_after_{analysis.ERA_LAST_YEAR}_count"))
+        largest = analysis.largest_early_era_for_significance(n_patients, deaths_all - deaths_late, deaths_late)
+        if largest is None:
+            return ("from the published numbers alone (derived), no split of the patients into the two "
+                    "eras would let Fisher's exact test reach p < 0.05")
+        return (f"from the published numbers alone (derived), Fisher's exact test would reach p < 0.05 "
+                f"only if at most {largest} of the {n_patients} patients had been transplanted up to "
+                f"{analysis.ERA_LAST_YEAR}; the paper does not say how many were, so whether the eras "
+                "differ cannot be settled from it")
+    values = early_deaths_glue(deaths, min_count)
+    return (f"compared with Fisher's exact test, the two eras give a two-sided p of "
+            f"{values['cohort_eras_fisher_p']}, so these counts {values['cohort_eras_verdict']}")
+
+
 def early_deaths_glue(deaths: pd.DataFrame, min_count: int = 0) -> dict:
     """Glue name -> text for the early-deaths prose: counts, proportions, intervals, Fisher's test.
 

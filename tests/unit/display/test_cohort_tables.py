@@ -98,3 +98,18 @@ def test_median_interval_not_reached_reads_in_words():
 
     assert median_years_text(4.0, 3.25, float("nan")) == "4.0 years (95% interval 3.2 to not reached)"
     assert median_years_text(6.0, 5.0, 7.0) == "6.0 years (95% interval 5.0 to 7.0)"
+
+
+def test_era_test_on_the_shipped_cohort_uses_published_numbers_only(shipped):
+    # Oracle: C(77, 3) / C(210, 3) = 0.0481 < 0.05 <= C(78, 3) / C(210, 3) = 0.05, by hand.
+    deaths = analysis.early_deaths(shipped)
+    text = cohort_tables.eras_test_text(deaths, is_shipped=True)
+    assert "at most 77 of the 210 patients" in text and "p of" not in text
+    user = cohort_tables.eras_test_text(deaths, is_shipped=False)
+    assert "two-sided p of 0.11" in user
+
+
+def test_largest_early_era_for_significance():
+    assert analysis.largest_early_era_for_significance(210, 3, 0) == 77
+    assert analysis.largest_early_era_for_significance(10, 1, 0) is None  # one death proves nothing
+    assert analysis.largest_early_era_for_significance(10, 0, 0) is None
