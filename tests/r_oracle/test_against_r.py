@@ -22,45 +22,24 @@ R is a test requirement, not optional: without Rscript these tests fail (never s
 
 from __future__ import annotations
 
-import math
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from r_scripts import R_DIR, oracle_cohort_path, run_r_script
 
 from hsct_ms import stats as sv
-from hsct_ms.paths import REPO_ROOT, SHIPPED_COHORT
+from hsct_ms import terms
+from hsct_ms.paths import SHIPPED_COHORT
 
-ORACLE_SCRIPT = REPO_ROOT / "tests" / "r_oracle" / "r" / "cohort_oracle.R"
-INSTALL_HINT = "install r-base-core r-cran-survival (see .ci/run)"
+ORACLE_SCRIPT = R_DIR / "cohort_oracle.R"
 KM_TOL = 1e-6  # KM, Greenwood, medians, restricted means, log-rank: closed forms
 COX_RTOL = 1e-5  # two Newton fits; observed agreement ~1e-8 (see tests/unit/stats/test_cox.py)
 
 
 def run_r_oracle(cohort_csv: Path) -> dict[str, float]:
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.fail(f"Rscript not found on PATH: {INSTALL_HINT}")
-    proc = subprocess.run(
-        [rscript, "--vanilla", str(ORACLE_SCRIPT), str(cohort_csv)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO_ROOT,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"{ORACLE_SCRIPT.name} failed ({INSTALL_HINT} if survival is missing):\n{proc.stderr}")
-    lines = proc.stdout.strip().splitlines()
-    assert lines[0] == "key,value", proc.stdout[:200]
-    out = {}
-    for line in lines[1:]:
-        key, value = line.split(",")
-        out[key] = math.nan if value == "NA" else float(value)
-    return out
+    return run_r_script(ORACLE_SCRIPT, cohort_csv)
 
 
 def synthetic_cohort(seed: int = 20210226, n: int = 210) -> pd.DataFrame:
@@ -89,21 +68,11 @@ def synthetic_cohort(seed: int = 20210226, n: int = 210) -> pd.DataFrame:
     )
 
 
-def shipped_cohort_path() -> Path:
-    return Path(os.environ.get("COHORT_CSV", SHIPPED_COHORT))
-
-
 @pytest.fixture(scope="module", params=["synthetic", "shipped"])
 def cohort_and_r(request, tmp_path_factory):
-    if request.param == "synthetic":
-        path = tmp_path_factory.mktemp("cohort") / "synthetic_cohort.csv"
-        synthetic_cohort().to_csv(path, index=False)
-    else:
-        path = shipped_cohort_path()
-        if not path.exists():
-            pytest.fail(f"{path} does not exist: regenerate it with `make cohort`")
+    path = oracle_cohort_path(request.param, {"synthetic": synthetic_cohort}, tmp_path_factory)
     cohort = pd.read_csv(path)
-    cohort["progressive"] = cohort["subtype"].isin(["SPMS", "PPMS"]).astype(int)
+    cohort["progressive"] = terms.progressive_mask(cohort).astype(int)
     return cohort, run_r_oracle(path)
 
 

@@ -16,37 +16,23 @@ where lifelines would jitter). R is a test requirement: without Rscript these te
 
 from __future__ import annotations
 
-import math
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from r_scripts import R_DIR, oracle_cohort_path, run_r_script
 
 from hsct_ms import terms
 from hsct_ms.analysis import outcomes_sensitivity as sensitivity
-from hsct_ms.paths import REPO_ROOT, SHIPPED_COHORT
 
-ORACLE_SCRIPT = REPO_ROOT / "tests" / "r_oracle" / "r" / "outcomes_oracle.R"
+ORACLE_SCRIPT = R_DIR / "outcomes_oracle.R"
 TOLERANCE = 1e-9
 R_GROUP = {terms.ALL: "all", terms.RRMS: "rrms", terms.PROGRESSIVE: "progressive"}
 
 
 def run_r_oracle(cohort_csv: Path) -> dict[str, float]:
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        pytest.fail("Rscript not found on PATH: install r-base-core r-cran-survival (see .ci/run)")
-    proc = subprocess.run([rscript, "--vanilla", str(ORACLE_SCRIPT), str(cohort_csv)],
-                          capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
-    if proc.returncode != 0:
-        pytest.fail(f"{ORACLE_SCRIPT.name} failed:\n{proc.stderr}")
-    lines = proc.stdout.strip().splitlines()
-    assert lines[0] == "key,value", proc.stdout[:200]
-    return {key: (math.nan if value == "NA" else float(value))
-            for key, value in (line.split(",") for line in lines[1:])}
+    return run_r_script(ORACLE_SCRIPT, cohort_csv)
 
 
 def tied_cohort(seed: int = 20211209, n: int = 240) -> pd.DataFrame:
@@ -64,11 +50,7 @@ def tied_cohort(seed: int = 20211209, n: int = 240) -> pd.DataFrame:
 
 @pytest.fixture(scope="module", params=["tied", "shipped"])
 def cohort_and_r(request, tmp_path_factory):
-    if request.param == "tied":
-        path = tmp_path_factory.mktemp("cohort") / "tied_cohort.csv"
-        tied_cohort().to_csv(path, index=False)
-    else:
-        path = Path(os.environ.get("COHORT_CSV", SHIPPED_COHORT))
+    path = oracle_cohort_path(request.param, {"tied": tied_cohort}, tmp_path_factory)
     return pd.read_csv(path), run_r_oracle(path)
 
 
