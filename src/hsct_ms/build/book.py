@@ -16,6 +16,7 @@ changed (jupyter-cache keys each notebook on its code cells).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -30,8 +31,12 @@ from hsct_ms.display import disclosure
 from hsct_ms.paths import BUILD_DIR, REPO_ROOT, SITE_DIR
 
 FINGERPRINT_FILE = BUILD_DIR / ".inputs.sha256"
-INPUT_FILES = ["_config.yml", "_toc.yml", "references.bib", "requirements.txt", "pyproject.toml"]
-INPUT_DIRS = ["chapters", "src", "data"]
+# The book's own files, read from the book's root (the repository, or --root DIR) ...
+BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
+BOOK_DIRS = ["chapters"]
+# ... and the package the chapters import and the data they read, from the repository.
+PACKAGE_FILES = ["requirements.txt", "pyproject.toml"]
+PACKAGE_DIRS = ["src", "data"]
 CACHE_DIRNAME = ".jupyter_cache"
 # Written next to the cache: the execution fingerprint its outputs were computed under.
 CACHE_STAMP = "execution.sha256"
@@ -56,24 +61,26 @@ def toc_pages(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
     return pages
 
 
-def inputs_fingerprint(cohort_path: Path, chapter_text: bool = True) -> str:
+def inputs_fingerprint(cohort_path: Path, chapter_text: bool = True, root: Path = REPO_ROOT) -> str:
     """SHA-256 over every input of the build: files, the cohort file's path and bytes,
     and the small-count threshold.
 
     With ``chapter_text=False``, the chapters' Markdown is left out: the result is the
     execution fingerprint, under which a cached chapter output (keyed by jupyter-cache
-    on the chapter's code cells) stays valid.
+    on the chapter's code cells) stays valid. ``root`` is the book's root (its
+    configuration and chapters); the package and data always come from the repository.
     """
     digest = hashlib.sha256()
-    files = [REPO_ROOT / name for name in INPUT_FILES]
-    for folder in INPUT_DIRS:
-        files += [
-            p for p in (REPO_ROOT / folder).rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
-            and (chapter_text or not (folder == "chapters" and p.suffix == ".md"))
-        ]
-    for path in sorted(set(files)):
-        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+    files = [(root, root / name) for name in BOOK_FILES] + [(REPO_ROOT, REPO_ROOT / name) for name in PACKAGE_FILES]
+    for base, folders in ((root, BOOK_DIRS), (REPO_ROOT, PACKAGE_DIRS)):
+        for folder in folders:
+            files += [
+                (base, p) for p in (base / folder).rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
+                and (chapter_text or not (folder == "chapters" and p.suffix == ".md"))
+            ]
+    for base, path in sorted(set(files)):
+        digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     digest.update(str(cohort_path).encode())
     digest.update(cohort_path.read_bytes())
@@ -82,9 +89,9 @@ def inputs_fingerprint(cohort_path: Path, chapter_text: bool = True) -> str:
     return digest.hexdigest()
 
 
-def missing_pages(site_dir: Path = SITE_DIR) -> list[str]:
+def missing_pages(site_dir: Path = SITE_DIR, root: Path = REPO_ROOT) -> list[str]:
     """Pages named in the table of contents that the site lacks (or has empty)."""
-    expected = [site_dir / f"{page}.html" for page in toc_pages()] + [site_dir / "index.html"]
+    expected = [site_dir / f"{page}.html" for page in toc_pages(root / "_toc.yml")] + [site_dir / "index.html"]
     return [str(html) for html in expected if not html.exists() or html.stat().st_size == 0]
 
 
@@ -113,13 +120,16 @@ def jupyter_book_command(root: Path, cache_dir: Path, output_root: Path | None =
 
 
 def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, output_root: Path | None = None):
-    """Run a strict ``jupyter-book build`` of ``root``: every warning is an error
-    (-W), every cross-reference must resolve (-n), and all problems are listed (--keep-going).
+    """Execute the chapters of ``root``, then run a strict ``jupyter-book build`` of it:
+    every warning is an error (-W), every cross-reference must resolve (-n), and all
+    problems are listed (--keep-going).
 
     The chapters first execute in parallel into ``<output_root>/_build/.jupyter_cache``
     (:mod:`hsct_ms.build.execute`; chapters already there are reused: the caller clears
-    the cache when it may be stale); Jupyter Book then renders from that cache, and
-    executes, strictly, any chapter the cache lacks (one that failed above).
+    the cache when it may be stale); Jupyter Book then renders from that cache. When a
+    chapter fails, Sphinx does not start: the build ends with one message per failed
+    chapter (:func:`hsct_ms.build.execute.failure_message`), never a stack trace; the
+    tracebacks are in ``_build/logs/``.
     The site goes to ``<output_root>/_build/html`` (``output_root`` defaults to ``root``).
     Returns the exit code, or the CompletedProcess when ``capture`` is true.
     """
@@ -129,31 +139,64 @@ def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, outpu
     build_dir = Path(output_root or root).resolve() / "_build"
     cache_dir = build_dir / CACHE_DIRNAME
     env = dict(os.environ, COHORT_CSV=str(cohort_path))
-    prefill = [sys.executable, "-m", "hsct_ms.build.execute", str(root), str(cache_dir),
-               str(execute.config_timeout(root))]
+    stdout, stderr = [], []
+
+    def say(text: str, error: bool = False):
+        (stderr if error else stdout).append(text + "\n")
+        if not capture:
+            print(text, file=sys.stderr if error else sys.stdout, flush=True)
+
+    returncode, failures = execute_chapters(root, cache_dir, env, say)
     command = jupyter_book_command(root, cache_dir, output_root)
-    # One notebook gains nothing from a pool: MyST-NB executes it itself (into the cache).
-    steps = [prefill, command] if len(execute.notebook_sources(root)) > 1 else [command]
-    outputs, returncode = [], 0
-    for step in steps:
-        print("$ " + " ".join(step), flush=True)
-        result = subprocess.run(step, cwd=root, env=env, capture_output=capture, text=capture)
-        outputs.append(result)
+    if returncode == 0:
+        say("$ " + " ".join(command))
+        result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=capture)
         returncode = result.returncode
-        if returncode != 0:
-            break
+        if capture:
+            stdout.append(result.stdout)
+            stderr.append(result.stderr)
     if not capture:
         return returncode
-    return subprocess.CompletedProcess(command, returncode, "".join(r.stdout for r in outputs),
-                                       "".join(r.stderr for r in outputs))
+    return subprocess.CompletedProcess(command, returncode, "".join(stdout), "".join(stderr))
 
 
-def prepare_cache(build_dir: Path, cohort_path: Path, clean: bool) -> None:
+def execute_chapters(root: Path, cache_dir: Path, env: dict, say) -> tuple[int, list]:
+    """Run :mod:`hsct_ms.build.execute` on ``root`` (its own output goes to
+    ``_build/logs/execute.log``); ``say`` the summary, or one message per failed chapter.
+    Returns the exit code and the failures (dicts of
+    :class:`hsct_ms.build.execute.ChapterFailure`)."""
+    from hsct_ms.build import execute
+
+    build_dir = cache_dir.parent
+    logs_dir = build_dir / execute.LOGS_DIRNAME
+    report_path = build_dir / execute.REPORT_NAME
+    report_path.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "hsct_ms.build.execute", str(root), str(cache_dir),
+               str(execute.config_timeout(root))]
+    say("$ " + " ".join(command))
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    log = logs_dir / "execute.log"
+    log.write_text(result.stdout + result.stderr)
+    try:
+        report = json.loads(report_path.read_text())
+    except (OSError, ValueError):
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        say("make book: the chapters could not be executed "
+            f"({lines[-1] if lines else f'exit code {result.returncode}'}); the full log is in {log}", error=True)
+        return result.returncode or 1, []
+    say(execute.summary(report))
+    for failure in report["failures"]:
+        say(execute.failure_message(execute.ChapterFailure(**failure)), error=True)
+    return (1 if report["failures"] else result.returncode), report["failures"]
+
+
+def prepare_cache(build_dir: Path, cohort_path: Path, clean: bool, root: Path = REPO_ROOT) -> None:
     """Keep ``build_dir/.jupyter_cache`` only when it was filled under the current
     execution fingerprint and the build is not a clean one; otherwise empty it."""
     cache_dir = build_dir / CACHE_DIRNAME
     stamp = cache_dir / CACHE_STAMP
-    fingerprint = inputs_fingerprint(cohort_path, chapter_text=False)
+    fingerprint = inputs_fingerprint(cohort_path, chapter_text=False, root=root)
     if clean or not stamp.exists() or stamp.read_text().strip() != fingerprint:
         shutil.rmtree(cache_dir, ignore_errors=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -161,7 +204,7 @@ def prepare_cache(build_dir: Path, cohort_path: Path, clean: bool) -> None:
 
 
 def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT,
-               quiet: bool = False) -> int:
+               quiet: bool = False, root: Path = REPO_ROOT) -> int:
     """Build ``<output_root>/_build/html`` on a cohort file; return a process exit code.
 
     ``force`` makes a clean build: every chapter executes, even if cached outputs of it
@@ -170,6 +213,8 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     validated first: a bad file stops the build within seconds, before any chapter runs.
     A failed build leaves no site behind, so nothing half-built can be published.
     With ``quiet``, Jupyter Book's log is printed only when the build fails.
+    ``root`` is the book's root (``_config.yml``, ``_toc.yml``, the chapters); the
+    repository's by default. Tests build a copy of the book with a failing cell this way.
     """
     cohort_path = cohort.resolve_cohort_path(cohort_path)
     build_dir = Path(output_root) / "_build"
@@ -182,32 +227,33 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
         print(f"make book: the cohort file is not valid, nothing was built.\n{error}", file=sys.stderr)
         return 2
 
-    fingerprint = inputs_fingerprint(cohort_path)
+    root = Path(root).resolve()
+    fingerprint = inputs_fingerprint(cohort_path, root=root)
     if (
         not force
         and fingerprint_file.exists()
         and fingerprint_file.read_text().strip() == fingerprint
-        and not missing_pages(site_dir)
+        and not missing_pages(site_dir, root)
     ):
         print(f"make book: {site_dir} is up to date for {cohort_path}")
         return 0
 
     fingerprint_file.unlink(missing_ok=True)
-    prepare_cache(build_dir, cohort_path, clean=force)
+    prepare_cache(build_dir, cohort_path, clean=force, root=root)
     for stale in (site_dir, build_dir / "jupyter_execute", build_dir / ".doctrees"):
         shutil.rmtree(stale, ignore_errors=True)
     print(f"make book: building on {cohort_path}", flush=True)
-    result = run_jupyter_book(REPO_ROOT, cohort_path, capture=quiet,
-                              output_root=None if Path(output_root) == REPO_ROOT else Path(output_root))
+    result = run_jupyter_book(root, cohort_path, capture=quiet,
+                              output_root=None if Path(output_root).resolve() == root else Path(output_root))
     returncode = result.returncode if quiet else result
     if quiet and returncode != 0:
         print(result.stdout + result.stderr, file=sys.stderr)
-    missing = missing_pages(site_dir) if returncode == 0 else []
+    missing = missing_pages(site_dir, root) if returncode == 0 else []
     if returncode != 0 or missing:
         shutil.rmtree(site_dir, ignore_errors=True)
         reason = ("these pages are missing:\n  " + "\n  ".join(missing)) if missing else "see the errors above"
         print(f"make book: the build failed ({reason}); no site was kept.", file=sys.stderr)
         return returncode or 1
     fingerprint_file.write_text(fingerprint + "\n")
-    print(f"make book: built {len(toc_pages())} pages in {time.perf_counter() - started:.1f} s into {site_dir}")
+    print(f"make book: built {len(toc_pages(root / '_toc.yml'))} pages in {time.perf_counter() - started:.1f} s into {site_dir}")
     return 0

@@ -1,9 +1,12 @@
 """Command line: ``python -m hsct_ms COMMAND``.
 
 Commands:
-  book [--force] [--cohort PATH] [--output-root DIR] [--quiet]
+  book [--force] [--cohort PATH] [--output-root DIR] [--quiet] [--root DIR]
                    build the website (make book); --force makes a clean build,
-                   --cohort replaces COHORT_CSV, --output-root writes DIR/_build/html
+                   --cohort replaces COHORT_CSV, --output-root writes DIR/_build/html,
+                   --root builds the book whose _config.yml, _toc.yml and chapters are
+                   in DIR (default: this repository; tests build a copy with a
+                   failing cell this way)
   notebooks [NAME ...]
                    execute the chapters (or only those named, e.g. outcomes) into
                    notebooks/ (make notebooks)
@@ -16,6 +19,20 @@ Commands:
 from __future__ import annotations
 
 import sys
+
+
+def driver_failure(log) -> int:
+    """Report an unexpected exception of the build driver (not of a chapter) in one
+    message, with its full traceback written to ``log``; return the exit code."""
+    import traceback
+
+    error = sys.exc_info()[1]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(traceback.format_exc())
+    summary = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+    print(f"make book: the build driver failed ({summary}); this is a fault of the book, not of the "
+          f"cohort file: report it with the log {log}, which holds the full traceback.", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,11 +59,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--cohort", default=None)
         parser.add_argument("--output-root", default=str(REPO_ROOT))
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument("--root", default=str(REPO_ROOT))
         options = parser.parse_args(rest)
         from pathlib import Path
 
-        return build_book(force=options.force, cohort_path=options.cohort and Path(options.cohort),
-                          output_root=Path(options.output_root), quiet=options.quiet)
+        try:
+            return build_book(force=options.force, cohort_path=options.cohort and Path(options.cohort),
+                              output_root=Path(options.output_root), quiet=options.quiet,
+                              root=Path(options.root))
+        except Exception:  # a fault of the build driver itself: one message, the traceback in a log
+            return driver_failure(Path(options.output_root) / "_build" / "logs" / "driver.log")
     if command == "notebooks":
         from hsct_ms.build.notebooks import write_notebooks
 
