@@ -46,7 +46,8 @@ __all__ = [
     "ENSEMBLE_FILE", "DEFAULT_SEED", "DEFAULT_SIZE", "RANGES", "DEATH_SUBTYPE_ORDERS",
     "draw_settings", "settings_from_row", "member_row", "run_ensemble", "to_csv_bytes",
     "write_ensemble", "load_ensemble", "members", "seed_replicates", "distribution", "spread_drivers",
-    "VARIED_SETTINGS", "RMST_YEARS",
+    "VARIED_SETTINGS", "RMST_YEARS", "BASELINE_COLUMNS", "ERA_COLUMNS", "baseline_column",
+    "completeness_column", "era_column", "descriptive_columns", "value_range",
 ]
 
 ENSEMBLE_FILE = DATA_DIR / "ensemble.csv"
@@ -162,7 +163,65 @@ def member_row(draw: int, settings: reconstruction.Settings, block: str = VARIED
     row["rmst_rrms_10y"] = float(rmst[terms.RRMS])
     row["rmst_progressive_10y"] = float(rmst[terms.PROGRESSIVE])
     row["rmst_difference_10y"] = float(rmst[terms.RRMS] - rmst[terms.PROGRESSIVE])
+    row.update(descriptive_columns(patients, settings))
     return row
+
+
+#: Columns of :func:`hsct_ms.analysis.cohort.baseline_table` stored for each member and
+#: group (the patient counts are published, so they are the same in every member).
+BASELINE_COLUMNS = ("age_mean", "age_sd", "edss_median", "edss_q1", "edss_q3", "edss_min", "edss_max",
+                    "year_min", "year_max", "followup_mean", "followup_sd", "followup_median_reverse_km",
+                    "deaths")
+#: Columns of :func:`hsct_ms.analysis.outcomes_sensitivity.era_table` stored for each era.
+ERA_COLUMNS = ("patients", "worsenings", "deaths", "survival", "at_risk")
+ERA_KEYS = ("early", "late")
+
+
+def baseline_column(statistic: str, group: str) -> str:
+    """Ensemble column of one baseline statistic of one group: ``baseline_age_mean_rrms``."""
+    return f"baseline_{statistic}_{_slug(group)}"
+
+
+def completeness_column(name: str, latest: bool = False) -> str:
+    """Ensemble column of Clark's C (``name = "clark_c"``) or of a censoring-reason count,
+    under the member's transplant date within the year or (``latest``) on 31 December."""
+    return f"followup_{_slug(name)}" + ("_latest" if latest else "")
+
+
+def era_column(statistic: str, era: int) -> str:
+    """Ensemble column of one statistic of the transplant-era table (era 0 early, 1 late)."""
+    return f"era_{ERA_KEYS[era]}_{statistic}"
+
+
+def descriptive_columns(patients: pd.DataFrame, settings: reconstruction.Settings) -> dict:
+    """The cohort-tier descriptions the chapters show, computed on one member.
+
+    No published number pins these down (baseline values by subtype, the whole cohort's
+    SDs, quartiles and reverse Kaplan-Meier median follow-up, the shares below and above
+    the walking-aid score, completeness of follow-up, the transplant-era table), so on
+    the shipped reconstruction the chapters show them over the members, not as one draw.
+    Follow-up completeness uses the member's own data cut-off and transplant date within
+    the year (:func:`hsct_ms.analysis.outcomes_sensitivity.followup_completeness`).
+    """
+    from hsct_ms.analysis import cohort as cohort_analysis, outcomes_sensitivity
+    from hsct_ms.stats.completeness import CENSORING_REASONS
+
+    out = {}
+    baseline = cohort_analysis.baseline_table(patients)
+    for group in terms.BASELINE_GROUPS:
+        for statistic in BASELINE_COLUMNS:
+            out[baseline_column(statistic, group)] = float(baseline.loc[group, statistic])
+    out.update({f"walking_{key}": value for key, value in cohort_analysis.walking_aid_shares(patients).items()})
+    calendar = {"data_cutoff": settings.data_cutoff, "month_fraction": settings.transplant_month_fraction}
+    followup = outcomes_sensitivity.followup_completeness(patients, calendar)
+    for position, (_, row) in enumerate(followup.iterrows()):
+        for name in ("clark_c", *CENSORING_REASONS):
+            out[completeness_column(name, latest=position > 0)] = float(row.get(name, 0))
+    eras = outcomes_sensitivity.era_table(patients)
+    for era, (_, row) in enumerate(eras.iterrows()):
+        for statistic in ERA_COLUMNS:
+            out[era_column(statistic, era)] = float(row[statistic])
+    return out
 
 
 def _member_row_args(args):
@@ -275,11 +334,23 @@ def distribution(ensemble_members: pd.DataFrame, columns) -> pd.DataFrame:
     """
     rows = []
     for column in columns:
-        values = ensemble_members[column].astype(float).dropna()
-        rows.append({"statistic": column, "median": float(values.median()), "min": float(values.min()),
-                     "max": float(values.max()), "n": int(values.size),
-                     "share_below_0_05": float((values < 0.05).mean()) if column in P_VALUE_COLUMNS else np.nan})
+        median, low, high, n = value_range(ensemble_members, column)
+        below = (ensemble_members[column].astype(float).dropna() < 0.05).mean()
+        rows.append({"statistic": column, "median": median, "min": low, "max": high, "n": n,
+                     "share_below_0_05": float(below) if column in P_VALUE_COLUMNS else np.nan})
     return pd.DataFrame(rows)
+
+
+def value_range(ensemble_members: pd.DataFrame, column: str) -> tuple[float, float, float, int]:
+    """Median, minimum and maximum of one column over the members, and how many hold it.
+
+    A column of whole numbers (counts, years) takes the lower of the two middle values
+    when the members are even in number, so its median is a count some member has.
+    """
+    values = ensemble_members[column].astype(float).dropna()
+    whole = bool((values == values.round()).all())
+    median = values.quantile(0.5, interpolation="lower") if whole else values.median()
+    return float(median), float(values.min()), float(values.max()), int(values.size)
 
 
 def _explained_share(values: np.ndarray, setting: pd.Series) -> float:

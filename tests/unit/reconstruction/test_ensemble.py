@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hsct_ms import terms
+from hsct_ms.inputs import published
 from hsct_ms.reconstruction import ensemble
 
 
@@ -145,3 +147,32 @@ def test_distribution_gives_median_range_and_share_below_0_05():
     assert table.loc["logrank_p", "share_below_0_05"] == pytest.approx(0.4)
     assert np.isnan(table.loc["cox_hr", "share_below_0_05"])
     assert table.loc["cox_hr", "median"] == 1.9
+
+
+# --------------------------------------------------------------------------- descriptions over members
+
+
+def test_members_record_the_descriptions_the_chapters_show(members, shipped):
+    # Every baseline statistic of every group, Clark's C, the censoring reasons and the era
+    # table: present and finite in every member.
+    from hsct_ms.stats.completeness import CENSORING_REASONS
+
+    columns = [ensemble.baseline_column(s, g) for s in ensemble.BASELINE_COLUMNS for g in terms.BASELINE_GROUPS]
+    columns += [ensemble.completeness_column(n, latest) for n in ("clark_c", *CENSORING_REASONS)
+                for latest in (False, True)]
+    columns += [ensemble.era_column(s, e) for s in ensemble.ERA_COLUMNS for e in (0, 1)]
+    assert members[columns].notna().all().all()
+    # Oracle: the published whole-cohort mean follow-up is a calibration target, so every
+    # member matches it within the book's tolerance; the reverse-KM median is not, and varies.
+    target = published.cohort_value("followup", "mean")
+    assert (members["baseline_followup_mean_all"] - target).abs().max() <= terms.tolerance("followup", "mean")
+    assert members["baseline_followup_median_reverse_km_all"].nunique() > 1
+    # Counts add up in every member: the reasons of each patient's end of follow-up.
+    reasons = members[[ensemble.completeness_column(n) for n in CENSORING_REASONS]].sum(axis=1)
+    assert (reasons == len(shipped)).all()
+
+
+def test_value_range_of_counts_is_a_count_some_member_has():
+    frame = pd.DataFrame({"count": [3, 4, 6, 7], "share": [0.1, 0.2, 0.4, 0.5]})
+    assert ensemble.value_range(frame, "count") == (4.0, 3.0, 7.0, 4)
+    assert ensemble.value_range(frame, "share")[0] == pytest.approx(0.3)
