@@ -8,12 +8,14 @@ analysis groups, so no chapter repeats that preamble.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
 from hsct_ms import terms
-from hsct_ms.display import disclosure
+from hsct_ms.display import disclosure, tiers
 from hsct_ms.display.stored import glue
 from hsct_ms.inputs.cohort import CohortInfo, load_cohort
 
@@ -61,6 +63,39 @@ class ChapterContext:
     def counts(self, values: pd.Series) -> pd.Series:
         """:meth:`count` over a column."""
         return disclosure.count_labels(values, self.min_count)
+
+    @cached_property
+    def members(self) -> pd.DataFrame | None:
+        """On the shipped reconstruction, the members of its ensemble (``data/ensemble.csv``),
+        over which a page shows the statistics no published number pins down; None on a
+        user's cohort, whose own values are shown."""
+        if not self.is_shipped:
+            return None
+        from hsct_ms.reconstruction import ensemble  # read only when a page needs it
+
+        return ensemble.members(ensemble.load_ensemble())
+
+    @property
+    def cutoff_range(self) -> tuple[float, float] | None:
+        """On the shipped build, the lowest and highest data cut-off of the ensemble's members."""
+        if self.members is None:
+            return None
+        return float(self.members["data_cutoff"].min()), float(self.members["data_cutoff"].max())
+
+    @property
+    def ensemble_note(self) -> str:
+        """The sentence a caption adds on the shipped build, where cells show
+        :func:`hsct_ms.display.tiers.ensemble_cell` (empty on a user's cohort)."""
+        return f" {tiers.ENSEMBLE_CELLS_NOTE}." if self.is_shipped else ""
+
+    def spread_phrase(self, spread, column: str, row: int, text_of: Callable) -> str:
+        """One cell of a table computed per build (a ``Spread`` of
+        :mod:`hsct_ms.analysis.outcomes_sensitivity`) as prose: the cohort's value, or on the
+        shipped build the median and range over the reconstructions."""
+        median, low, high = (frame[column].iloc[row] for frame in spread)
+        if self.members is None:
+            return text_of(median)
+        return tiers.ensemble_phrase(text_of, median, low, high, len(self.members))
 
     def glue_common(self, prefix: str) -> None:
         """Glue what most pages say about the build: ``<prefix>_file_name``,

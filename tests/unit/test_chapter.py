@@ -17,6 +17,10 @@ def test_shipped_cohort_context(monkeypatch):
     assert ctx.min_count == 0 and ctx.count(3) == "3"
     assert list(ctx.groups) == list(terms.SURVIVAL_GROUPS)
     assert ctx.verb == terms.comparison_verb(True)
+    # What no published number pins down is shown over the ensemble's members.
+    assert len(ctx.members) >= 50 and ctx.ensemble_note.strip().startswith("Cells computed")
+    low, high = ctx.cutoff_range
+    assert 2020.0 <= low < high <= 2020.9
 
 
 def test_a_user_file_withholds_small_counts(monkeypatch, tmp_path):
@@ -28,3 +32,4 @@ def test_a_user_file_withholds_small_counts(monkeypatch, tmp_path):
     assert ctx.min_count == disclosure.DEFAULT_MIN_COUNT
     assert ctx.count(3) == "<5" and ctx.count(12) == "12"
     assert ctx.verb == "compares with"
+    assert ctx.members is None and ctx.cutoff_range is None and ctx.ensemble_note == ""

@@ -33,6 +33,9 @@ __all__ = [
     "followup_completeness",
     "ERA_SPLIT_YEAR",
     "era_table",
+    "Spread",
+    "completeness_spread",
+    "era_spread",
 ]
 
 WORSENING, DEATH = 1, 2
@@ -216,3 +219,67 @@ def era_table(patients: pd.DataFrame, split_year: int = ERA_SPLIT_YEAR, year: fl
                      "deaths": int(frame["died"].sum()), "survival": at["survival"], "lower": at["lower"],
                      "upper": at["upper"], "at_risk": int(at["at_risk"])})
     return pd.DataFrame(rows)
+
+
+# --- the same tables on the shipped build: over the reconstructions ---------------------
+
+#: A table three times over, cell for cell: the value shown (the median over the
+#: reconstructions on the shipped build), its lowest and its highest value. On a user's
+#: cohort the three are the same frame, the cohort's own values.
+Spread = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def _over_members(members: pd.DataFrame, layout: pd.DataFrame, column_of) -> Spread:
+    """``layout`` with each numeric cell replaced by the median, minimum and maximum over
+    ``members`` of the ensemble column ``column_of(row_position, column)``
+    (:func:`hsct_ms.reconstruction.ensemble.value_range`; None: no such column, NaN)."""
+    from hsct_ms.reconstruction import ensemble  # the ensemble computes its rows with this module
+
+    frames = [layout.copy() for _ in range(3)]
+    numeric = [c for c in layout.columns if pd.api.types.is_numeric_dtype(layout[c])]
+    for position in range(len(layout)):
+        for column in numeric:
+            name = column_of(position, column)
+            if name is None:
+                for frame in frames:
+                    frame.iloc[position, frame.columns.get_loc(column)] = np.nan
+                continue
+            for frame, value in zip(frames, ensemble.value_range(members, name)[:3]):
+                frame.iloc[position, frame.columns.get_loc(column)] = value
+    return frames[0], frames[1], frames[2]
+
+
+def completeness_spread(patients: pd.DataFrame, calendar: dict, members: pd.DataFrame | None = None) -> Spread:
+    """:func:`followup_completeness` as the build shows it.
+
+    On a user's cohort (``members`` None) the cohort's own table, three times. On the
+    shipped reconstruction the same table over the ensemble ``members``, each computed
+    with its own data cut-off (:func:`hsct_ms.reconstruction.ensemble.descriptive_columns`),
+    because one reconstruction's completeness is an assumption, not a finding.
+    """
+    table = followup_completeness(patients, calendar)
+    if members is None:
+        return table, table, table
+    from hsct_ms.reconstruction import ensemble  # the ensemble computes its rows with this module
+
+    def column_of(position: int, column: str) -> str:
+        return ensemble.completeness_column(column, latest=position > 0)
+
+    median, low, high = _over_members(members, table.drop(columns="month_fraction"), column_of)
+    return tuple(frame.assign(month_fraction=table["month_fraction"].to_numpy())[table.columns]
+                 for frame in (median, low, high))
+
+
+def era_spread(patients: pd.DataFrame, members: pd.DataFrame | None = None) -> Spread:
+    """:func:`era_table` as the build shows it: on a user's cohort its own table, three
+    times; on the shipped reconstruction the median, minimum and maximum over the ensemble
+    ``members`` (no interval: one reconstruction's interval would describe one draw)."""
+    table = era_table(patients)
+    if members is None:
+        return table, table, table
+    from hsct_ms.reconstruction import ensemble  # see completeness_spread
+
+    def column_of(position: int, column: str) -> str | None:
+        return ensemble.era_column(column, position) if column in ensemble.ERA_COLUMNS else None
+
+    return _over_members(members, table, column_of)

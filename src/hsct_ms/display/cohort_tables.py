@@ -16,10 +16,11 @@ import pandas as pd
 
 from hsct_ms import terms
 from hsct_ms.analysis import cohort as analysis
-from hsct_ms.display import disclosure
+from hsct_ms.display import disclosure, tiers
 from hsct_ms.inputs import published
+from hsct_ms.reconstruction import ensemble
 
-__all__ = ["CHECKS", "baseline_long", "format_baseline_table", "format_early_deaths", "year_span"]
+__all__ = ["CHECKS", "baseline_long", "baseline_caption", "spread_note", "baseline_glue", "format_baseline_table", "format_early_deaths", "year_span"]
 
 #: What a cohort value is against the paper, per key of the ``check`` column of
 #: :func:`baseline_long`.
@@ -114,7 +115,38 @@ def _check(is_shipped: bool, target, values, tolerance: float) -> str:
     return "matches" if close else "differs"
 
 
-def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> pd.DataFrame:
+def _shipped_members(is_shipped: bool, members: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The ensemble members whose spread the shipped build shows (None on a user's cohort)."""
+    if not is_shipped:
+        return None
+    if members is None:
+        members = ensemble.members(ensemble.load_ensemble())
+    return members
+
+
+def _ensemble_value(members: pd.DataFrame, group: str, columns: tuple[str, ...], decimals: int) -> str:
+    """A baseline cell over the reconstructions: the median and, in square brackets, the range.
+
+    Two-value rows (quartiles, ranges) show the medians of both ends and, in brackets, the
+    lowest first and highest second value over the reconstructions. A row with an
+    interval (the reverse Kaplan-Meier median) shows the median's spread, not one draw's
+    interval.
+    """
+    def text(value) -> str:
+        return _format_value((value,), decimals if decimals != _CI else 1)
+
+    if len(columns) == 2:
+        low = ensemble.value_range(members, ensemble.baseline_column(columns[0], group))
+        high = ensemble.value_range(members, ensemble.baseline_column(columns[1], group))
+        middle = f"{text(low[0])}\u2013{text(high[0])}"
+        envelope = f"{text(low[1])}\u2013{text(high[2])}"
+        return middle if envelope == middle else f"{middle} [{envelope}]"
+    median, lowest, highest, _ = ensemble.value_range(members, ensemble.baseline_column(columns[0], group))
+    return tiers.ensemble_cell(text, median, lowest, highest)
+
+
+def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0,
+                  members: pd.DataFrame | None = None) -> pd.DataFrame:
     """The baseline table in long form, each value with its published counterpart.
 
     Parameters
@@ -127,6 +159,11 @@ def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) 
         Small-count threshold (:mod:`hsct_ms.display.disclosure`): a small count reads
         ``<N``, every statistic of a group smaller than that is withheld, and ranges
         (the extreme values of single patients) are not shown.
+    members : DataFrame, optional
+        On the shipped reconstruction, the ensemble members (default: those of
+        ``data/ensemble.csv``): a value no published number pins down (``check`` is
+        ``assumed``) shows their median and range (:func:`_ensemble_value`), not the
+        shipped draw's value. Ignored on a user's cohort.
 
     Returns
     -------
@@ -139,6 +176,7 @@ def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) 
     table = analysis.baseline_table(patients)
     whole = _published_whole_cohort()
     counts = _published_subtype_counts()
+    members = _shipped_members(is_shipped, members)
     rows = []
     for label, columns, decimals in _ROWS:
         for group in terms.BASELINE_GROUPS:
@@ -149,7 +187,11 @@ def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) 
             elif group == terms.ALL and label in whole:
                 target, tolerance, text = whole[label]
                 target = target or None
-            shown = _format_value(values, decimals)
+            check = _check(is_shipped, target, values, tolerance)
+            if check == "assumed" and columns[0] in ensemble.BASELINE_COLUMNS:
+                shown = _ensemble_value(members, group, columns, decimals)
+            else:
+                shown = _format_value(values, decimals)
             if min_count:
                 n = int(table.loc[group, "n"])
                 if columns in (("n",), ("deaths",)) and disclosure.is_small(values[0], min_count):
@@ -159,7 +201,7 @@ def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) 
                 elif label.endswith("range"):
                     shown = "not shown (single patients' values)"
             rows.append({"characteristic": label, "group": group, "value": shown, "published": text,
-                         "check": _check(is_shipped, target, values, tolerance)})
+                         "check": check})
     return pd.DataFrame(rows, columns=["characteristic", "group", "value", "published", "check"])
 
 
@@ -177,7 +219,8 @@ def _row_check(checks: pd.Series, is_shipped: bool) -> str:
     return f"{first}; by subtype assumed"
 
 
-def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> pd.DataFrame:
+def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0,
+                          members: pd.DataFrame | None = None) -> pd.DataFrame:
     """The baseline table for reading: characteristics down, groups across.
 
     Returns
@@ -190,7 +233,7 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: i
         construction or are assumed, on a user's cohort whether there is a published
         value to compare with.
     """
-    long = baseline_long(patients, is_shipped, min_count)
+    long = baseline_long(patients, is_shipped, min_count, members)
     order = [label for label, _, _ in _ROWS]
     wide = long.pivot(index="characteristic", columns="group", values="value").loc[order, list(terms.BASELINE_GROUPS)]
     checks = long.pivot(index="characteristic", columns="group", values="check").loc[order]
@@ -200,6 +243,27 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: i
     wide = wide.reset_index().rename(columns={"characteristic": "Characteristic"})
     wide.columns.name = None
     return wide
+
+
+def spread_note(is_shipped: bool) -> str:
+    """The sentence that says how this chapter's prose shows values no published number pins down."""
+    if is_shipped:
+        return ("Below, a value the paper does not publish is given as its median and range over the "
+                "reconstructions of the ensemble (see the limitations chapter), because the value of any "
+                "one reconstruction is an assumption, not a finding.")
+    return "Every value below is your cohort file's own."
+
+
+def baseline_caption(cohort_phrase: str, is_shipped: bool) -> str:
+    """The baseline table's caption; on the shipped reconstruction it says what the
+    bracketed ranges are."""
+    caption = (f"Baseline characteristics and follow-up by group, computed from {cohort_phrase} "
+               "(tier: cohort), beside the published value of each row (tier: published; whole cohort, "
+               "or patients by subtype). IQR = interquartile range; KM = Kaplan-Meier; CI = 95% interval.")
+    if is_shipped:
+        caption += (f" {tiers.ENSEMBLE_CELLS_NOTE} (for the reverse KM median: the spread of the median "
+                    "itself, in place of one draw's interval).")
+    return caption
 
 
 def format_early_deaths(deaths: pd.DataFrame, is_shipped: bool, min_count: int = 0) -> pd.DataFrame:
@@ -272,31 +336,60 @@ def median_years_text(median, lower, upper) -> str:
     return f"{years(median)} years (95% interval {years(lower)} to {years(upper)})"
 
 
-def baseline_glue(patients: pd.DataFrame, min_count: int = 0) -> dict:
-    """Glue name -> value for the prose of the baseline section (``cohort_*`` names).
+#: Whole-cohort statistics the paper publishes: on the shipped reconstruction they match
+#: their targets by construction, so the prose shows the cohort's own value.
+_PUBLISHED_WHOLE = ("age_mean", "edss_median", "followup_mean", "followup_sd")
+#: How the prose writes each statistic of :func:`baseline_glue`.
+_PROSE_FORMATS = {"age_mean": "{:.1f} years", "age_sd": "{:.1f} years", "edss_median": "{:.1f}",
+                  "edss_q1": "{:.1f}", "edss_q3": "{:.1f}", "followup_mean": "{:.1f} years",
+                  "followup_sd": "{:.1f} years",
+                  "rrms_below_aid": "{:.0%}", "progressive_at_aid": "{:.0%}"}
+
+
+def baseline_glue(patients: pd.DataFrame, min_count: int = 0, is_shipped: bool = False,
+                  members: pd.DataFrame | None = None) -> dict:
+    """Glue name -> text for the prose of the baseline section (``cohort_*`` names).
 
     Counts go through :func:`hsct_ms.display.disclosure.show_count`; extremes (single
-    patients' values) read "not shown" on a user's cohort (``min_count > 0``).
+    patients' values) read "not shown" on a user's cohort (``min_count > 0``). On the
+    shipped reconstruction a statistic no published number pins down (the whole cohort's
+    SD, quartiles and median follow-up, every value by subtype, the walking-aid shares)
+    reads as its median and range over the ensemble ``members``
+    (:func:`hsct_ms.display.tiers.ensemble_phrase`), not as the shipped draw's value.
     """
     numbers = analysis.baseline_table(patients)
     whole = numbers.loc[terms.ALL]
+    members = _shipped_members(is_shipped, members)
+
+    def shown(column: str, group: str, value: float, ensemble_column: str | None = None) -> str:
+        text_of = _PROSE_FORMATS[column].format
+        if members is None or (group == terms.ALL and column in _PUBLISHED_WHOLE):
+            return text_of(value)
+        return tiers.ensemble_phrase(text_of, *ensemble.value_range(
+            members, ensemble_column or ensemble.baseline_column(column, group)))
+
     values = {f"cohort_n_{group.lower()}": disclosure.show_count(numbers.loc[group, "n"], min_count)
               for group in terms.BASELINE_GROUPS}
-    for column in ("age_mean", "age_sd", "edss_median", "edss_q1", "edss_q3", "followup_mean",
-                   "followup_sd"):
-        values[f"cohort_{column}"] = float(whole[column])
-    values["cohort_followup_median_text"] = median_years_text(
-        whole["followup_median_reverse_km"], whole["followup_median_lower"], whole["followup_median_upper"])
+    for column in ("age_mean", "age_sd", "edss_median", "edss_q1", "edss_q3", "followup_mean", "followup_sd"):
+        values[f"cohort_{column}"] = shown(column, terms.ALL, float(whole[column]))
+    if members is None:
+        values["cohort_followup_median_text"] = median_years_text(
+            whole["followup_median_reverse_km"], whole["followup_median_lower"], whole["followup_median_upper"])
+    else:
+        values["cohort_followup_median_text"] = tiers.ensemble_phrase(
+            "{:.1f} years".format, *ensemble.value_range(
+                members, ensemble.baseline_column("followup_median_reverse_km", terms.ALL)))
     for group in (terms.RRMS, terms.PROGRESSIVE):
         for column in ("age_mean", "edss_median", "followup_mean"):
-            values[f"cohort_{column}_{group.lower()}"] = float(numbers.loc[group, column])
+            values[f"cohort_{column}_{group.lower()}"] = shown(column, group, float(numbers.loc[group, column]))
     values["cohort_edss_range"] = ("not shown" if min_count
                                    else f"{whole['edss_min']:.1f} to {whole['edss_max']:.1f}")
     values["cohort_year_span"] = ("in years not shown here (single patients' dates)" if min_count
                                   else "from " + year_span(whole["year_min"], whole["year_max"]))
     values["cohort_deaths_all"] = disclosure.show_count(whole["deaths"], min_count)
     values["cohort_edss_walking_aid"] = analysis.EDSS_WALKING_AID
-    values.update({f"cohort_{k}": v for k, v in analysis.walking_aid_shares(patients).items()})
+    values.update({f"cohort_{k}": shown(k, terms.RRMS, v, f"walking_{k}")
+                   for k, v in analysis.walking_aid_shares(patients).items()})
     return values
 
 

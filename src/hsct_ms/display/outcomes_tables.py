@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from hsct_ms.display import tiers
+
 __all__ = [
     "percent", "percent_interval", "p_value", "reproduction_rows", "interval_rows", "STATISTIC_LABELS",
     "subtype_statistic_rows", "subtype_statistic_phrases", "sensitivity_rows", "published_difference_rows",
@@ -113,11 +115,12 @@ def subtype_statistic_phrases(statistics: pd.DataFrame) -> dict[str, str]:
     phrases = {}
     for row in statistics.itertuples(index=False):
         fmt = STATISTIC_LABELS[row.statistic][1]
-        text = _number(fmt, row.value)
         if row.basis == "ensemble":
-            text += f" (median; {_range(fmt, row.lower, row.upper)} over {row.n} reconstructions)"
-        elif not pd.isna(row.lower):
-            text += f" (95% interval {_range(fmt, row.lower, row.upper)})"
+            text = tiers.ensemble_phrase(lambda v: _number(fmt, v), row.value, row.lower, row.upper, row.n)
+        else:
+            text = _number(fmt, row.value)
+            if not pd.isna(row.lower):
+                text += f" (95% interval {_range(fmt, row.lower, row.upper)})"
         phrases[row.statistic] = text
     return phrases
 
@@ -169,38 +172,59 @@ def published_rmst_rows(bounds: pd.DataFrame, difference: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def completeness_rows(completeness: pd.DataFrame, count: Callable = _plain) -> pd.DataFrame:
-    """Rows of the follow-up completeness table, one per assumed transplant date."""
+def _cells(spread, column: str, text_of: Callable) -> list[str]:
+    """One column of a :data:`hsct_ms.analysis.outcomes_sensitivity.Spread` as cells: the
+    value, and on the shipped build its range over the reconstructions in brackets."""
+    median, low, high = (frame[column] for frame in spread)
+    return [tiers.ensemble_cell(text_of, m, lo, hi) for m, lo, hi in zip(median, low, high)]
+
+
+def completeness_rows(spread, count: Callable = _plain) -> pd.DataFrame:
+    """Rows of the follow-up completeness table, one per assumed transplant date
+    (:func:`hsct_ms.analysis.outcomes_sensitivity.completeness_spread`)."""
     position = {0.0: "1 January", 0.5: "mid-year", 1.0: "31 December"}
+    table = spread[0]
     out = pd.DataFrame({
-        "transplant assumed at": completeness["month_fraction"].map(lambda f: position.get(f, f"{f:g} of the year")),
-        "Clark's C": completeness["clark_c"].map(percent),
+        "transplant assumed at": table["month_fraction"].map(lambda f: position.get(f, f"{f:g} of the year")),
+        "Clark's C (%)": _cells(spread, "clark_c", percent),
     })
-    for reason in completeness.columns[2:]:
-        out[reason] = completeness[reason].map(count)
+    for reason in table.columns[2:]:
+        out[reason] = _cells(spread, reason, count)
     return out
 
 
-def era_rows(eras: pd.DataFrame, count: Callable = _plain) -> pd.DataFrame:
-    """Rows of the transplant-era table."""
+def era_rows(spread, count: Callable = _plain) -> pd.DataFrame:
+    """Rows of the transplant-era table (:func:`hsct_ms.analysis.outcomes_sensitivity.era_spread`):
+    the Kaplan-Meier estimate with its 95% interval on a cohort, or over the reconstructions."""
+    table = spread[0]
+    over_members = table["lower"].isna().all() and len(table)
+    if over_members:
+        survival = _cells(spread, "survival", percent)
+    else:
+        survival = [f"{percent(s)} ({percent_interval(lo, up)})"
+                    for s, lo, up in zip(table["survival"], table["lower"], table["upper"])]
     return pd.DataFrame({
-        "transplanted": eras["era"],
-        "patients": eras["patients"].map(count),
-        "worsenings": eras["worsenings"].map(count),
-        "deaths": eras["deaths"].map(count),
-        "DWFS at 5 y (95% interval)": [f"{percent(s)} ({percent_interval(lo, up)})"
-                                        for s, lo, up in zip(eras["survival"], eras["lower"], eras["upper"])],
-        "at risk at 5 y": eras["at_risk"].map(count),
+        "transplanted": table["era"],
+        "patients": _cells(spread, "patients", count),
+        "worsenings": _cells(spread, "worsenings", count),
+        "deaths": _cells(spread, "deaths", count),
+        "DWFS at 5 y (%)" if over_members else "DWFS at 5 y (%, 95% interval)": survival,
+        "at risk at 5 y": _cells(spread, "at_risk", count),
     })
 
 
-def calendar_phrase(assumption: dict) -> str:
-    """Where the data cut-off and the transplant dates of the follow-up checks come from."""
-    cutoff = f"{assumption['data_cutoff']:.2f}"
-    if assumption["source"] == "reconstruction":
-        return (f"the reconstruction's own settings (recorded in data/reconstruction.json): data cut-off at "
-                f"{cutoff} (as a decimal year) and transplants at position {assumption['month_fraction']:g} "
+def calendar_phrase(assumption: dict, cutoff_range: tuple[float, float] | None = None) -> str:
+    """Where the data cut-off and the transplant dates of the follow-up checks come from.
+
+    ``cutoff_range``: on the shipped build, the range of data cut-offs the ensemble's
+    reconstructions drew (each member's checks use its own).
+    """
+    if cutoff_range is not None:
+        low, high = cutoff_range
+        return (f"each reconstruction's own settings: its data cut-off (drawn between {low:.2f} and "
+                f"{high:.2f}, as decimal years) and transplants at position {assumption['month_fraction']:g} "
                 "of their year (0.5 = mid-year). Both are assumptions: the paper publishes neither")
+    cutoff = f"{assumption['data_cutoff']:.2f}"
     return (f"an assumption, since a cohort file holds no dates: transplants at position "
             f"{assumption['month_fraction']:g} of their year (0.5 = mid-year) and a data cut-off at the "
             f"latest follow-up date that implies, {cutoff} (as a decimal year)")
@@ -219,15 +243,19 @@ def statistics_basis(statistics: pd.DataFrame) -> str:
             "curves the reference")
 
 
-def censoring_verdict(completeness_row: pd.Series) -> str:
-    """Whether survivors' follow-up mostly ended at the cut-off or before it (one row of
-    :func:`hsct_ms.analysis.outcomes_sensitivity.followup_completeness`)."""
-    administrative = int(completeness_row["followed to the cut-off"])
-    stopped = int(completeness_row["stopped before the cut-off"])
-    if stopped > administrative:
+def censoring_verdict(spread) -> str:
+    """Whether survivors' follow-up mostly ended at the cut-off or before it, from the first
+    row of :func:`hsct_ms.analysis.outcomes_sensitivity.completeness_spread` (on the shipped
+    build: whether that holds in every reconstruction)."""
+    median, low, high = (frame.iloc[0] for frame in spread)
+    administrative, stopped = "followed to the cut-off", "stopped before the cut-off"
+    if low[stopped] > high[administrative]:
         return ("most censoring is not administrative: most survivors were not censored because "
                 "they were transplanted recently, but because their follow-up stopped well before the cut-off")
-    return "most censoring is administrative: most survivors were followed to the data cut-off"
+    if high[stopped] <= low[administrative]:
+        return "most censoring is administrative: most survivors were followed to the data cut-off"
+    return ("whether most censoring is administrative depends on the reconstruction: in some, most "
+            "survivors were followed to the cut-off, in others most stopped well before it")
 
 
 #: Statistic -> how a sentence names its spread.

@@ -8,6 +8,8 @@ hand, because a tier-3 number means something different on the shipped reconstru
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from hsct_ms import terms
@@ -30,6 +32,35 @@ _ON_BUILD = {
         "a real analysis of your cohort file",
     ),
 }
+
+
+def ensemble_phrase(text_of: Callable[[float], str], median: float, low: float, high: float, n: int) -> str:
+    """A cohort-tier value as prose shows it on the shipped reconstruction: the median over
+    the reconstructions of the ensemble and their range, never one draw's value.
+
+    >>> ensemble_phrase("{:.1f}".format, 33.14, 31.9, 34.02, 60)
+    '33.1 (median; 31.9 to 34.0 over 60 reconstructions)'
+    """
+    if text_of(low) == text_of(high):
+        return f"{text_of(median)} (the same in all {n} reconstructions)"
+    return f"{text_of(median)} (median; {text_of(low)} to {text_of(high)} over {n} reconstructions)"
+
+
+def ensemble_cell(text_of: Callable[[float], str], median: float, low: float, high: float) -> str:
+    """The same in a table cell: the median, and the range over the reconstructions in
+    square brackets (explained by the table's caption).
+
+    >>> ensemble_cell("{:.1f}".format, 33.14, 31.9, 34.02)
+    '33.1 [31.9\u201334.0]'
+    """
+    if text_of(low) == text_of(high):
+        return text_of(median)
+    return f"{text_of(median)} [{text_of(low)}\u2013{text_of(high)}]"
+
+
+#: The sentence a caption adds where cells show :func:`ensemble_cell`.
+ENSEMBLE_CELLS_NOTE = ("Cells computed from the cohort that no published number pins down show the median "
+                       "over the reconstructions of the ensemble and, in square brackets, its range")
 
 
 def tier_legend(is_shipped: bool, name: str = "tbl-index-tiers") -> Table:

@@ -210,6 +210,24 @@ def test_era_table_by_hand():
     assert eras.loc["up to 2011", "worsenings"] == 1 and eras.loc["up to 2011", "deaths"] == 1
 
 
+def test_tables_per_build_are_the_cohorts_own_or_the_ensembles_spread(shipped):
+    calendar = {"data_cutoff": 2020.0, "month_fraction": 0.5}
+    own = sensitivity.completeness_spread(tiny_cohort(), calendar)
+    assert own[0] is own[1] is own[2]  # a user's cohort: its own values, no spread
+    members = ensemble.members(ensemble.load_ensemble())
+    median, low, high = sensitivity.completeness_spread(shipped, calendar, members)
+    # Oracle: the ensemble's own columns, summarised here.
+    clark = members["followup_clark_c"]
+    assert median.loc[0, "clark_c"] == pytest.approx(clark.median())
+    assert (low.loc[0, "clark_c"], high.loc[0, "clark_c"]) == (clark.min(), clark.max())
+    assert high.loc[1, "stopped before the cut-off"] == members["followup_stopped_before_the_cut_off_latest"].max()
+    assert median["month_fraction"].tolist() == [0.5, 1.0]
+    median, low, high = sensitivity.era_spread(shipped, members)
+    assert median["lower"].isna().all()  # no one draw's interval over the reconstructions
+    assert low.loc[1, "at_risk"] == members["era_late_at_risk"].min()
+    assert median["era"].tolist() == sensitivity.era_table(shipped)["era"].tolist()
+
+
 def test_spread_sources_read_the_ensemble_drivers():
     frame = ensemble.load_ensemble()
     sources = outcomes.spread_sources(frame).set_index("statistic")

@@ -6,6 +6,7 @@ import pandas as pd
 from hsct_ms import terms
 from hsct_ms.analysis import cohort as analysis
 from hsct_ms.display import cohort_tables
+from hsct_ms.reconstruction import ensemble
 
 
 def test_checks_shipped_and_user(shipped):
@@ -32,11 +33,33 @@ def test_formatted_table_shape_and_words(shipped):
     assert rows.loc["Age, SD (years)", "Against published"] == "all assumed"
     assert rows.loc["Transplant years, range", "Published"] == "1997\u20132019"  # years as integers
     assert ".0" not in rows.loc["Transplant years, range", "All"]
-    # The reverse-KM median carries its 95% interval: "m (lo-hi)".
+    # On a user's cohort the reverse-KM median carries its 95% interval: "m (lo-hi)".
     median = analysis.baseline_table(shipped).loc["All"]
-    assert rows.loc["Follow-up, reverse KM median (95% CI, years)", "All"] == (
+    user = cohort_tables.format_baseline_table(shipped, is_shipped=False).set_index("Characteristic")
+    assert user.loc["Follow-up, reverse KM median (95% CI, years)", "All"] == (
         f"{median['followup_median_reverse_km']:.1f} ({median['followup_median_lower']:.1f}"
         f"\u2013{median['followup_median_upper']:.1f})")
+
+
+def test_shipped_values_not_pinned_down_show_the_ensemble(shipped):
+    # Oracle: the median and range of the ensemble's own columns, recomputed here.
+    members = ensemble.members(ensemble.load_ensemble())
+    rows = cohort_tables.format_baseline_table(shipped, True, members=members).set_index("Characteristic")
+    ages = members["baseline_age_mean_rrms"]
+    assert rows.loc["Age, mean (years)", "RRMS"] == f"{ages.median():.1f} [{ages.min():.1f}\u2013{ages.max():.1f}]"
+    followup = members["baseline_followup_median_reverse_km_all"]
+    assert rows.loc["Follow-up, reverse KM median (95% CI, years)", "All"] == (
+        f"{followup.median():.1f} [{followup.min():.1f}\u2013{followup.max():.1f}]")
+    # A published value matched by construction stays the cohort's own value.
+    assert rows.loc["Age, mean (years)", "All"] == f"{shipped['age'].mean():.1f}"
+    assert rows.loc["Patients, n", "RRMS"] == "122"
+    glued = cohort_tables.baseline_glue(shipped, 0, True, members)
+    assert glued["cohort_age_mean_rrms"] == (f"{ages.median():.1f} years (median; {ages.min():.1f} years to "
+                                             f"{ages.max():.1f} years over {len(members)} reconstructions)")
+    assert glued["cohort_age_mean"] == f"{shipped['age'].mean():.1f} years"
+    assert "reconstructions" in glued["cohort_followup_median_text"]
+    assert "reconstructions" in glued["cohort_progressive_at_aid"]
+    assert "ensemble" in cohort_tables.baseline_caption("the shipped reconstruction", True)
 
 
 def test_row_order_does_not_matter(shipped):
@@ -75,7 +98,7 @@ def test_year_span_integers():
 def test_glue_values(shipped):
     # Oracles: the numbers of analysis.baseline_table and early_deaths, and the hand-computed
     # Fisher p of tests/unit/analysis (C(102, 3) / C(210, 3) = 0.1128...).
-    values = cohort_tables.baseline_glue(shipped)
+    values = cohort_tables.baseline_glue(shipped)  # as on a user's cohort: its own values
     assert values["cohort_n_all"] == "210" and values["cohort_n_ppms"] == "2"
     assert values["cohort_year_span"] == "from 1997 to 2019"
     median = analysis.baseline_table(shipped).loc["All"]

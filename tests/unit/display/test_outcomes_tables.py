@@ -68,16 +68,23 @@ def test_published_rows():
 def test_completeness_rows_and_verdict():
     frame = pd.DataFrame({"month_fraction": [0.5, 1.0], "clark_c": [0.524, 0.546], "died": [3, 3],
                           "followed to the cut-off": [14, 20], "stopped before the cut-off": [193, 187]})
-    rows = shown.completeness_rows(frame, withheld)
+    rows = shown.completeness_rows((frame, frame, frame), withheld)
     assert rows.iloc[0].tolist() == ["mid-year", "52.4", "<5", "14", "193"]
-    assert shown.censoring_verdict(frame.iloc[0]).startswith("most censoring is not administrative")
+    assert shown.censoring_verdict((frame, frame, frame)).startswith("most censoring is not administrative")
+    low, high = frame.copy(), frame.copy()
+    low.loc[0, "stopped before the cut-off"] = 2
+    # Over the reconstructions: the median with the range in brackets, and a verdict that
+    # holds in only some of them is not given as if it held in all.
+    assert shown.completeness_rows((frame, low, high), withheld).iloc[0, 4] == "193 [<5\u2013193]"
+    assert shown.censoring_verdict((frame, low, high)).startswith("whether most censoring is administrative depends")
     frame.loc[0, "stopped before the cut-off"] = 2
-    assert shown.censoring_verdict(frame.iloc[0]).startswith("most censoring is administrative")
+    assert shown.censoring_verdict((frame, frame, frame)).startswith("most censoring is administrative")
 
 
 def test_calendar_phrase_names_the_source():
-    assert "data/reconstruction.json" in shown.calendar_phrase(
-        {"data_cutoff": 2020.5, "month_fraction": 0.5, "source": "reconstruction"})
+    ensemble = shown.calendar_phrase({"data_cutoff": 2020.5, "month_fraction": 0.5, "source": "reconstruction"},
+                                     (2020.21, 2020.9))
+    assert ensemble.startswith("each reconstruction's own settings") and "2020.21 and 2020.90" in ensemble
     assert shown.calendar_phrase({"data_cutoff": 2020.3, "month_fraction": 0.5, "source": "assumed"}).startswith(
         "an assumption")
 
@@ -85,8 +92,13 @@ def test_calendar_phrase_names_the_source():
 def test_era_rows():
     eras = pd.DataFrame({"era": ["up to 2007"], "patients": [102], "worsenings": [31], "deaths": [3],
                          "survival": [0.808], "lower": [0.731], "upper": [0.886], "at_risk": [80]})
-    assert shown.era_rows(eras, withheld).iloc[0].tolist() == ["up to 2007", "102", "31", "<5",
-                                                               "80.8 (73.1 to 88.6)", "80"]
+    assert shown.era_rows((eras, eras, eras), withheld).iloc[0].tolist() == ["up to 2007", "102", "31", "<5",
+                                                                             "80.8 (73.1 to 88.6)", "80"]
+    # Over the reconstructions there is no one draw's interval: median and range.
+    median = eras.assign(lower=np.nan, upper=np.nan)
+    low, high = median.assign(survival=0.79, at_risk=70), median.assign(survival=0.83, at_risk=85)
+    row = shown.era_rows((median, low, high), withheld).iloc[0]
+    assert row["DWFS at 5 y (%)"] == "80.8 [79.0\u201383.0]" and row["at risk at 5 y"] == "80 [70\u201385]"
 
 
 def test_p_value_never_reads_zero():
