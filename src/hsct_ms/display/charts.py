@@ -11,7 +11,17 @@ A chapter builds an Altair chart with the functions here and shows it with
 
 Chart data must be aggregates (Kaplan-Meier steps, counts per bin): a Vega-Lite
 spec embeds its data in the page, so a chart of patient rows would publish them.
-:func:`figure` refuses a chart with more than :data:`MAX_CHART_ROWS` data rows.
+
+Chart size is bounded by design, not checked after the fact. Every chart builder of
+:mod:`hsct_ms.display` puts its data on a fixed grid (months x groups for a
+Kaplan-Meier curve, bins x subtypes for a histogram) or draws published values only,
+and declares with :func:`bounded` the most rows its data can have, computed from that
+grid alone (each builder's module has a ``*_row_bound`` function beside the builder):
+the bound never depends on the number of patients. The grid of a time axis ends at
+:func:`~hsct_ms.inputs.cohort_schema.max_followup_years`, the longest follow-up the
+validator accepts. :func:`figure` checks the declared bound; exceeding it is a bug in
+the builder (an :class:`AssertionError` for developers), never a property of a valid
+cohort, and a chart without a declared bound is refused the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +36,9 @@ from hsct_ms.display.stored import stored
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 # "v5.20.1" -> "5.20": the Vega-Lite release the bundle must carry to draw these specs.
 VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-MAX_CHART_ROWS = 2000
+#: Key of a chart's ``usermeta`` that carries its declared row bound (:func:`bounded`);
+#: :class:`Figure` removes it from the published spec.
+ROW_BOUND_KEY = "hsct_ms_row_bound"
 
 GROUP_COLOURS = {
     "RRMS": "#1b6ca8",
@@ -56,22 +68,65 @@ def stored_spec(spec: dict) -> dict:
     return json.loads(text)
 
 
+def bounded(chart: alt.TopLevelMixin, row_bound: int) -> alt.TopLevelMixin:
+    """``chart`` with its declared data bound: the most data rows it can embed, whatever the cohort.
+
+    A builder computes ``row_bound`` from its grid (e.g. groups x months of the
+    longest accepted follow-up) or from its published inputs, never from the
+    patients; :class:`Figure` checks it and removes it from the published spec.
+    """
+    row_bound = int(row_bound)
+    if row_bound < 0:
+        raise ValueError(f"a row bound is a count, got {row_bound}")
+    return chart.properties(usermeta={ROW_BOUND_KEY: row_bound})
+
+
+def data_rows(spec: dict) -> int:
+    """Data rows a Vega-Lite spec embeds (inline datasets, and inline ``data`` of any view)."""
+    rows = sum(len(values) for values in spec.get("datasets", {}).values())
+
+    def inline(node):
+        count = 0
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                count += len(data["values"])
+            count += sum(inline(v) for k, v in node.items() if k not in ("data", "datasets"))
+        elif isinstance(node, list):
+            count += sum(inline(v) for v in node)
+        return count
+
+    return rows + inline(spec)
+
+
 class Figure:
-    """A chart with its alt text, displayed as Vega-Lite plus a text fallback."""
+    """A chart with its alt text, displayed as Vega-Lite plus a text fallback.
+
+    The chart must declare its data bound (:func:`bounded`); its data rows are
+    checked against it (:attr:`data_rows`, :attr:`row_bound`).
+    """
 
     def __init__(self, chart: alt.TopLevelMixin, alt_text: str):
         if not alt_text or not alt_text.strip():
             raise ValueError("every figure needs alt text")
         self.alt_text = " ".join(alt_text.split())
         # Data values at a fixed precision: the spec is part of the committed record.
-        self.spec = stored_spec(chart.properties(description=self.alt_text).to_dict())
-        rows = sum(len(values) for values in self.spec.get("datasets", {}).values())
-        if rows > MAX_CHART_ROWS:
-            raise ValueError(
-                f"chart data has {rows} rows (limit {MAX_CHART_ROWS}): aggregate before charting; "
-                "chart data are published in the page"
-            )
-        self.data_rows = rows
+        spec = stored_spec(chart.properties(description=self.alt_text).to_dict())
+        meta = spec.get("usermeta") or {}
+        bound = meta.pop(ROW_BOUND_KEY, None)
+        if not meta:
+            spec.pop("usermeta", None)
+        self.spec = spec
+        self.data_rows = data_rows(spec)
+        # Developer checks, not user errors: no valid cohort can reach them (the bound
+        # comes from the builder's grid, and the grid from the validator's limits).
+        if bound is None:
+            raise AssertionError("chart built without a declared data bound: wrap it in charts.bounded() "
+                                 "with the bound of its grid (chart data are published in the page)")
+        if self.data_rows > bound:
+            raise AssertionError(f"chart data has {self.data_rows} rows, above the {bound} its builder "
+                                 "declared from its grid: a bug in the chart builder")
+        self.row_bound = bound
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {VEGALITE_MIME: self.spec, "text/plain": f"Figure: {self.alt_text}"}

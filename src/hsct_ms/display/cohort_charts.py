@@ -3,7 +3,13 @@
 Each chart has two functions: one that aggregates the cohort into counts per bin
 and subtype (``*_counts``, a few dozen rows whatever the cohort's size), and one
 that draws those counts with Altair (``*_chart``). Show a chart with
-:func:`hsct_ms.display.charts.figure`, which refuses large chart data.
+:func:`hsct_ms.display.charts.figure`.
+
+Each chart's data are bounded by its grid, whatever the cohort (``*_row_bound``, the
+bound each chart declares): transplant years from
+:data:`~hsct_ms.inputs.cohort_schema.FIRST_TRANSPLANT_YEAR` to the current year x
+subtypes; EDSS scores of the scale x subtypes; follow-up bins up to the longest
+accepted follow-up x subtypes.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from hsct_ms.display import disclosure
-from hsct_ms.display.charts import group_colour_scale
+from hsct_ms.display.charts import bounded, group_colour_scale
+from hsct_ms.inputs.cohort_schema import EDSS_SCALE, FIRST_TRANSPLANT_YEAR, current_year, max_followup_years
 from hsct_ms.terms import SUBTYPES
 
 __all__ = [
@@ -23,7 +30,26 @@ __all__ = [
     "edss_chart",
     "followup_counts",
     "followup_chart",
+    "per_year_row_bound",
+    "edss_row_bound",
+    "followup_row_bound",
 ]
+
+
+def per_year_row_bound() -> int:
+    """Most rows of :func:`transplants_per_year_chart`: accepted transplant years x subtypes."""
+    return (current_year() - FIRST_TRANSPLANT_YEAR + 1) * len(SUBTYPES)
+
+
+def edss_row_bound() -> int:
+    """Most rows of :func:`edss_chart`: scores of the EDSS scale x subtypes."""
+    return len(EDSS_SCALE) * len(SUBTYPES)
+
+
+def followup_row_bound(bin_years: float = 1.0) -> int:
+    """Most rows of :func:`followup_chart`: bins from 0 to the longest accepted
+    follow-up (:func:`~hsct_ms.inputs.cohort_schema.max_followup_years`) x subtypes."""
+    return (int(np.floor(max_followup_years() / bin_years)) + 1) * len(SUBTYPES)
 
 
 def _colour():
@@ -71,8 +97,8 @@ def transplants_per_year_counts(patients: pd.DataFrame, min_count: int = 0) -> p
 
 
 def transplants_per_year_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt.Chart:
-    """Stacked bars: patients transplanted per year, coloured by subtype."""
-    return alt.Chart(counts).mark_bar().encode(
+    """Stacked bars: patients transplanted per year, coloured by subtype (bound: :func:`per_year_row_bound`)."""
+    chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("year:O", title="Year of transplant"),
         y=alt.Y("sum(patients):Q", title="Patients transplanted", stack="zero"),
         color=_colour(),
@@ -80,6 +106,7 @@ def transplants_per_year_chart(counts: pd.DataFrame, width: int = 560, height: i
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("subtype:N", title="Subtype"),
                  alt.Tooltip("patients_label:N", title="Patients")],
     ).properties(width=width, height=height)
+    return bounded(chart, per_year_row_bound())
 
 
 def edss_counts(patients: pd.DataFrame, min_count: int = 0) -> pd.DataFrame:
@@ -99,11 +126,11 @@ def edss_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt
     """Stacked bars: patients per baseline EDSS score, coloured by subtype.
 
     The x axis covers every 0.5 step from the lowest to the highest observed score,
-    so an empty step shows as a gap rather than disappearing.
+    so an empty step shows as a gap rather than disappearing. Bound: :func:`edss_row_bound`.
     """
     low, high = float(counts["edss"].min()), float(counts["edss"].max())
     domain = [float(v) for v in np.arange(low, high + 0.25, 0.5)]
-    return alt.Chart(counts).mark_bar().encode(
+    chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("edss:O", title="Baseline EDSS", scale=alt.Scale(domain=domain),
                 axis=alt.Axis(labelAngle=0, format=".1f")),
         y=alt.Y("sum(patients):Q", title="Patients", stack="zero"),
@@ -113,6 +140,7 @@ def edss_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt
                  alt.Tooltip("subtype:N", title="Subtype"),
                  alt.Tooltip("patients_label:N", title="Patients")],
     ).properties(width=width, height=height)
+    return bounded(chart, edss_row_bound())
 
 
 def followup_counts(patients: pd.DataFrame, bin_years: float = 1.0, min_count: int = 0) -> pd.DataFrame:
@@ -140,8 +168,10 @@ def followup_counts(patients: pd.DataFrame, bin_years: float = 1.0, min_count: i
 
 
 def followup_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) -> alt.Chart:
-    """Stacked histogram of follow-up, coloured by subtype."""
-    return alt.Chart(counts).mark_bar(binSpacing=1).encode(
+    """Stacked histogram of follow-up, coloured by subtype (bound: :func:`followup_row_bound`
+    for the bin width of ``counts``)."""
+    bin_years = float((counts["bin_end"] - counts["bin_start"]).iloc[0]) if len(counts) else 1.0
+    chart = alt.Chart(counts).mark_bar(binSpacing=1).encode(
         x=alt.X("bin_start:Q", title="Follow-up (years)", bin="binned",
                 scale=alt.Scale(domain=[0, float(counts["bin_end"].max())])),
         x2="bin_end:Q",
@@ -153,3 +183,4 @@ def followup_chart(counts: pd.DataFrame, width: int = 560, height: int = 260) ->
                  alt.Tooltip("subtype:N", title="Subtype"),
                  alt.Tooltip("patients_label:N", title="Patients")],
     ).properties(width=width, height=height)
+    return bounded(chart, followup_row_bound(bin_years))

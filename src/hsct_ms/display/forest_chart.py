@@ -4,7 +4,8 @@
 one panel per scale (percent at a time point, hazard ratio), this study highlighted,
 with columns for the patients behind each estimate, the population and the studies
 it may share patients with. A pool (:func:`hsct_ms.analysis.comparison.pool`) is drawn
-as a black diamond only when one qualifies; with the book's data none does.
+as a black diamond only when one qualifies; with the book's data none does. Published
+estimates only, so its data are bounded by its inputs (:func:`row_bound`), not by a cohort.
 """
 
 from __future__ import annotations
@@ -13,8 +14,15 @@ import altair as alt
 import pandas as pd
 
 from hsct_ms.analysis.comparison import HEADLINE_UNITS, NO_INTERVAL, POOLED_COLUMNS
+from hsct_ms.display.charts import bounded
 
-__all__ = ["forest_chart"]
+__all__ = ["forest_chart", "row_bound"]
+
+
+def row_bound(n_estimates: int, n_pooled: int = 0) -> int:
+    """Most rows of :func:`forest_chart`: per panel its estimates (points, this study's band,
+    text column) and pools (diamonds, text column), plus the line at 1."""
+    return 3 * n_estimates + 2 * n_pooled + len(HEADLINE_UNITS)
 
 THIS_STUDY_COLOUR = "#111111"
 THIS_STUDY_BAND = "#ffe9a8"
@@ -123,4 +131,5 @@ def forest_chart(forest: pd.DataFrame, pooled: pd.DataFrame | None = None, width
             continue
         scale_pooled = pooled[pooled["endpoint"].isin(set(data["endpoint"]))]
         panels.append(_panel(data, scale_pooled, scale, width))
-    return alt.vconcat(*panels, spacing=30).resolve_scale(color="independent", shape="shared")
+    chart = alt.vconcat(*panels, spacing=30).resolve_scale(color="independent", shape="shared")
+    return bounded(chart, row_bound(len(forest), len(pooled)))

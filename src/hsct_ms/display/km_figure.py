@@ -17,8 +17,12 @@ that shares the time axis:
 
 All chart data are aggregates on a grid of months: one row per group and month up
 to the group's last follow-up (:func:`curve_on_grid`), plus the at-risk table. The
-data never grow with the number of patients. Every Vega-Lite name (parameter, view)
-is set here, so building the same figure twice gives the same spec.
+data never grow with the number of patients: :func:`row_bound` gives their most rows
+from the grid alone (groups x months of the longest follow-up the validator accepts,
+plus groups x at-risk times, plus the published points). On the grid the curve is not
+moved: its value at each month is the exact Kaplan-Meier estimate at that time, and
+censorings are counted exactly per month. Every Vega-Lite name (parameter, view) is
+set here, so building the same figure twice gives the same spec.
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ import pandas as pd
 
 from hsct_ms import stats, terms
 from hsct_ms.display import charts, disclosure
+from hsct_ms.inputs.cohort_schema import max_followup_years
+from hsct_ms.stats.km_steps import grid_cell, grid_times
 
 __all__ = [
     "LEGEND_PARAM", "AT_RISK_TIMES", "MIN_AT_RISK", "MONTH", "band_name", "default_groups",
-    "censoring_marks", "at_risk_rows", "curve_on_grid", "figure_data", "km_figure",
+    "censoring_marks", "at_risk_rows", "curve_on_grid", "figure_data", "km_figure", "row_bound",
 ]
 
 #: Name of the legend-bound selection that shows and hides groups.
@@ -53,6 +59,19 @@ FAINT_OPACITY = 0.3
 BAND_OPACITY = 0.15
 #: The band and line-part keys sit in the plot's lower left, which a falling curve leaves free.
 INSIDE_LEGEND = {"orient": "bottom-left", "fillColor": "white", "padding": 6, "offset": 8}
+
+
+def row_bound(n_groups: int, n_at_risk_times: int = len(AT_RISK_TIMES), n_published: int = 0,
+              time_resolution: float = MONTH) -> int:
+    """The most data rows :func:`km_figure` embeds, from its grid alone.
+
+    ``n_groups`` curves of one row per grid time from 0 to the longest follow-up the
+    validator accepts (:func:`hsct_ms.inputs.cohort_schema.max_followup_years`; 445 rows
+    per group for 37 years), ``n_groups`` rows per at-risk time, and the published
+    points. Independent of the number of patients and of their distinct times.
+    """
+    per_curve = grid_times(max_followup_years(), time_resolution)
+    return n_groups * (per_curve + n_at_risk_times) + n_published
 
 
 def band_name(level: float = 0.95) -> str:
@@ -97,7 +116,7 @@ def censoring_marks(durations, events, time_resolution: float = MONTH) -> pd.Dat
     """
     table = stats.km_table(durations, events)
     censored = table[table["censored"] > 0]
-    cell = np.ceil(censored["time"].to_numpy() / time_resolution - 1e-9).astype(np.int64)
+    cell = grid_cell(censored["time"].to_numpy(), time_resolution)
     counts = pd.Series(censored["censored"].to_numpy(), index=cell).groupby(level=0).sum()
     times = np.round(counts.index.to_numpy() * float(time_resolution), 10)
     s = stats.survival_at(durations, events, times)["survival"].to_numpy()
@@ -245,6 +264,7 @@ def km_figure(
         Top: step curves, band, a tick at each month with censoring; tooltips give
         time, survival, interval and number at risk. Bottom: numbers at risk.
         A legend click (parameter :data:`LEGEND_PARAM`) shows or hides a group.
+        Its data bound (:func:`hsct_ms.display.charts.bounded`) is :func:`row_bound`.
 
     Notes
     -----
@@ -280,7 +300,8 @@ def km_figure(
     # (the at-risk panel uses the same colours, without legend).
     chart = alt.vconcat(curves, at_risk, spacing=10).resolve_scale(
         x="shared", color="independent", strokeDash="independent")
-    return charts.legible(chart)
+    n_published = len(published) if published is not None else 0
+    return charts.bounded(charts.legible(chart), row_bound(len(groups), len(at_risk_times), n_published))
 
 
 def _curve_layers(curve_rows: pd.DataFrame, groups: list[str], pick, x, y_title: str,

@@ -1,7 +1,10 @@
 """Charts of the limitations chapter: unrecorded worsening, tipping point, censoring, ensemble.
 
 Each chart shows aggregates only (Kaplan-Meier steps by month, one row per group and
-time point, one row per ensemble member), never patient rows.
+time point, one row per ensemble member), never patient rows, and declares the most
+rows its data can have (``*_row_bound`` beside each builder): from its grid for the
+cohort's curves (groups x months of the longest accepted follow-up), from its inputs
+for the charts of published numbers and of the ensemble, which do not depend on the cohort.
 """
 
 from __future__ import annotations
@@ -14,14 +17,23 @@ import pandas as pd
 
 from hsct_ms import stats
 from hsct_ms.display import disclosure
-from hsct_ms.display.charts import group_colour_scale
+from hsct_ms.display.charts import bounded, group_colour_scale
+from hsct_ms.inputs.cohort_schema import max_followup_years
+from hsct_ms.stats.km_steps import grid_times
 
 __all__ = ["SLIDER_PARAM", "unrecorded_events_chart", "tipping_curve_chart", "censoring_bounds_chart",
-           "ensemble_hazard_ratio_chart"]
+           "ensemble_hazard_ratio_chart", "unrecorded_events_row_bound"]
 
 
 #: Name of the Vega-Lite parameter bound to the slider (the share f of unrecorded events).
 SLIDER_PARAM = "unrecorded_share"
+
+
+def unrecorded_events_row_bound(n_groups: int) -> int:
+    """Most rows of :func:`unrecorded_events_chart`: per group one Kaplan-Meier step per month
+    up to the longest accepted follow-up (:func:`hsct_ms.stats.km_steps.grid_times`) and one
+    point at the year, plus the two rules."""
+    return n_groups * (grid_times(max_followup_years()) + 1) + 2
 
 
 def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], level: float, level_label: str,
@@ -77,8 +89,9 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], level: float, le
         x="time:Q", y="adjusted:Q", text="text:N", color=colour)
     points = alt.Chart(at_year).transform_calculate(adjusted=adjusted).mark_point(filled=True, size=50).encode(
         x="time:Q", y="adjusted:Q", color=colour)
-    return alt.layer(observed, true, rule, rule_text, year_rule, points, labels).add_params(share).properties(
+    chart = alt.layer(observed, true, rule, rule_text, year_rule, points, labels).add_params(share).properties(
         width=width, height=height)
+    return bounded(chart, unrecorded_events_row_bound(len(groups)))
 
 
 def tipping_curve_chart(curve: pd.DataFrame, summary: pd.DataFrame, level: float,
@@ -100,7 +113,8 @@ def tipping_curve_chart(curve: pd.DataFrame, summary: pd.DataFrame, level: float
     lines = alt.Chart(curve).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, tooltip=tooltip)
     points = alt.Chart(summary.rename(columns={"estimate": "observed", "f_estimate": "tipping_point"})).mark_point(
         filled=True, size=70).encode(x="observed:Q", y="tipping_point:Q", color=colour, tooltip=tooltip)
-    return alt.layer(lines, points).properties(width=width, height=height)
+    # Published numbers and the model only: the bound is the size of the inputs.
+    return bounded(alt.layer(lines, points).properties(width=width, height=height), len(curve) + len(summary))
 
 
 def censoring_bounds_chart(bounds: pd.DataFrame, published_points: pd.DataFrame | None = None,
@@ -132,9 +146,11 @@ def censoring_bounds_chart(bounds: pd.DataFrame, published_points: pd.DataFrame 
         tooltip_pub = [*tooltip, alt.Tooltip("estimate:Q", title="Published", format=".1%")]
         layers.append(base.mark_point(shape="diamond", size=60, filled=True, color="black").encode(
             x="estimate:Q", tooltip=tooltip_pub))
-    return alt.layer(*layers, data=data).properties(width=width, height=height).facet(
+    chart = alt.layer(*layers, data=data).properties(width=width, height=height).facet(
         row=alt.Row("year:N", title=None, sort=list(dict.fromkeys(data["year"])),
                     header=alt.Header(labelAngle=0, labelAlign="left")))
+    # One row per group and time point of the table (its grid), whatever the cohort.
+    return bounded(chart, len(bounds))
 
 
 def ensemble_hazard_ratio_chart(members: pd.DataFrame, shipped_hr: float | None = None,
@@ -166,4 +182,5 @@ def ensemble_hazard_ratio_chart(members: pd.DataFrame, shipped_hr: float | None 
     if shipped_hr is not None:
         layers.append(alt.Chart(pd.DataFrame({"hr": [float(shipped_hr)]})).mark_rule(
             color="#1b6ca8", strokeDash=[5, 3]).encode(y="hr:Q"))
-    return alt.layer(*layers).properties(width=width, height=height)
+    # One row per ensemble member (a shipped file, not the cohort) and the rules.
+    return bounded(alt.layer(*layers).properties(width=width, height=height), len(data) + 2)

@@ -9,6 +9,7 @@ common aliases of the required names (for "did you mean" hints) and the spelling
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from hsct_ms.terms import SUBTYPES
 
 __all__ = [
     "Column", "SCHEMA", "SCHEMA_BY_NAME", "REQUIRED_COLUMNS", "SUBTYPES", "EDSS_SCALE",
-    "AGE_MIN", "AGE_MAX", "FIRST_TRANSPLANT_YEAR", "schema_table", "IDENTIFIERS", "ALIASES",
+    "AGE_MIN", "AGE_MAX", "FIRST_TRANSPLANT_YEAR", "current_year", "max_followup_years", "schema_table", "IDENTIFIERS", "ALIASES",
     "MISSING_TOKENS", "NUMBER_PATTERN", "INTEGER_PATTERN", "DECIMAL_COMMA_PATTERN",
     "normalised_name",
 ]
@@ -54,6 +55,23 @@ EDSS_SCALE = (0.0,) + tuple(k / 2 for k in range(2, 21))
 AGE_MIN, AGE_MAX = 10, 80
 FIRST_TRANSPLANT_YEAR = 1990
 
+
+def current_year() -> int:
+    """The calendar year today: the last accepted transplant year."""
+    return datetime.date.today().year
+
+
+def max_followup_years(year: int | None = None) -> int:
+    """The longest follow-up the validator accepts: from the start of
+    :data:`FIRST_TRANSPLANT_YEAR` to the end of the current year (``year``, default today's).
+
+    No transplant is earlier and no assessment later, so the validator refuses a longer
+    ``followup_years`` or ``dwfs_years`` (a time in months or days, most likely); this
+    bounds every time in a valid file, and with it the time grid of every chart
+    (:mod:`hsct_ms.display.charts`).
+    """
+    return (current_year() if year is None else int(year)) + 1 - FIRST_TRANSPLANT_YEAR
+
 SCHEMA: tuple[Column, ...] = (
     Column("patient_id", "text", "", "unique, not empty",
            "Pseudonymous patient code (never a name or a hospital number)"),
@@ -64,7 +82,8 @@ SCHEMA: tuple[Column, ...] = (
            "EDSS score before transplant"),
     Column("transplant_year", "whole number", "calendar year",
            f"{FIRST_TRANSPLANT_YEAR} to the current year", "Year of the transplant"),
-    Column("followup_years", "number", "years", "greater than 0",
+    Column("followup_years", "number", "years",
+           f"greater than 0, at most the years from {FIRST_TRANSPLANT_YEAR} to the end of the current year",
            "Time from transplant to the last assessment, or to death"),
     Column("dwfs_years", "number", "years", "greater than 0, at most followup_years",
            "Time from transplant to confirmed EDSS worsening, or to censoring"),

@@ -27,6 +27,7 @@ from hsct_ms.inputs.cohort_schema import (
     NUMBER_PATTERN,
     SCHEMA_BY_NAME,
     SUBTYPES,
+    max_followup_years,
 )
 
 __all__ = ["ColumnValues", "check_missing", "COLUMN_CHECKS", "COLUMN_DTYPES"]
@@ -204,8 +205,17 @@ def _check_time(what):
         v = _numbers(col, f"the {what} in years, e.g. 4.25", report)
         with np.errstate(invalid="ignore"):
             bad = v <= 0
-        return _range(col, v, bad, f"not greater than 0; the {what} must be a positive "
-                                   "number of years", report)
+        v = _range(col, v, bad, f"not greater than 0; the {what} must be a positive "
+                                "number of years", report)
+        # No transplant before FIRST_TRANSPLANT_YEAR and no assessment after this year:
+        # a longer time is a unit error (months or days), and the charts' time grid ends here.
+        longest = max_followup_years()
+        with np.errstate(invalid="ignore"):
+            too_long = v > longest
+        return _range(col, v, too_long, f"longer than {longest} years, the time from the start of "
+                                        f"{FIRST_TRANSPLANT_YEAR} (the first accepted transplant year) to "
+                                        "the end of this year; is it in months or days instead of years?",
+                      report)
     return check
 
 

@@ -13,6 +13,24 @@ import pandas as pd
 from hsct_ms.stats._checks import check_survival_data
 from hsct_ms.stats.kaplan_meier import km_table
 
+__all__ = ["km_steps", "grid_cell", "grid_times"]
+
+
+def grid_cell(times, time_resolution: float = 1 / 12) -> np.ndarray:
+    """Grid interval of each time: ``k`` such that ``(k - 1) * res < t <= k * res`` (0 for t = 0).
+
+    The small offset keeps t = 1.0 year in month 12 despite floating point (1 / (1/12)).
+    """
+    t = np.asarray(times, dtype=float)
+    return np.ceil(t / time_resolution - 1e-9).astype(np.int64)
+
+
+def grid_times(max_time: float, time_resolution: float = 1 / 12) -> int:
+    """Number of grid times from 0 to the grid time at or after ``max_time``:
+    ``grid_cell(max_time) + 1``. The most rows :func:`km_steps` returns for
+    durations up to ``max_time``, whatever their number."""
+    return int(grid_cell(max_time, time_resolution)) + 1
+
 
 def km_steps(
     durations, events, level: float = 0.95, time_resolution: float = 1 / 12
@@ -57,7 +75,9 @@ def km_steps(
             this one (where to draw censoring ticks).
 
         ``events`` and ``censored_since_previous`` add up to the number of
-        patients.
+        patients. There is at most one row per grid time from 0 to the last
+        follow-up, so never more than ``grid_times(max(durations), time_resolution)``
+        rows (:func:`grid_times`), however many patients or distinct times.
 
     Notes
     -----
@@ -73,10 +93,9 @@ def km_steps(
     table = km_table(durations, events, level)
     times, n_events, censored = (table[c].to_numpy() for c in ("time", "events", "censored"))
     surv, lower, upper = (table[c].to_numpy() for c in ("survival", "lower", "upper"))
-    # Grid interval of each distinct time: (k - 1) res < t <= k res. The small
-    # offset keeps t = 1.0 year in month 12 despite floating point (1 / (1/12)).
-    cell = np.ceil(times / time_resolution - 1e-9).astype(np.int64)
-    cell_of_patient = np.ceil(t / time_resolution - 1e-9).astype(np.int64)
+    # Grid interval of each distinct time and of each patient: (k - 1) res < t <= k res.
+    cell = grid_cell(times, time_resolution)
+    cell_of_patient = grid_cell(t, time_resolution)
 
     has_event = n_events > 0
     event_cells, last_idx = np.unique(cell[has_event][::-1], return_index=True)

@@ -34,13 +34,26 @@ def test_legible_sets_text_sizes_of_at_least_12_px():
         assert config[part]["labelFontSize"] >= 12 and config[part]["titleFontSize"] >= 12
 
 
-def test_figure_needs_alt_text_and_refuses_patient_sized_data():
+def test_figure_needs_alt_text_and_a_declared_data_bound():
+    # The row-count tripwire is gone: a chart declares the bound of its grid
+    # (charts.bounded) and the figure checks it as a developer assertion.
     small = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
     with pytest.raises(ValueError, match="alt text"):
-        charts.figure(small, " ")
-    big = alt.Chart(pd.DataFrame({"x": range(charts.MAX_CHART_ROWS + 1)})).mark_point().encode(x="x:Q")
-    with pytest.raises(ValueError, match="aggregate"):
-        charts.figure(big, "many points")
-    figure = charts.figure(small, "two   points")
-    assert figure.alt_text == "two points" and figure.data_rows == 2
+        charts.figure(charts.bounded(small, 2), " ")
+    with pytest.raises(AssertionError, match="declared data bound"):
+        charts.figure(small, "no bound")
+    with pytest.raises(AssertionError, match="bug in the chart builder"):
+        charts.figure(charts.bounded(small, 1), "bound too low")
+    figure = charts.figure(charts.bounded(small, 2), "two   points")
+    assert figure.alt_text == "two points" and figure.data_rows == 2 and figure.row_bound == 2
     assert figure._repr_mimebundle_()["text/plain"] == "Figure: two points"
+    # The bound is checked, not published (it changes with the calendar year).
+    assert charts.ROW_BOUND_KEY not in str(figure.spec) and "usermeta" not in figure.spec
+
+
+def test_data_rows_counts_inline_data_too():
+    layered = alt.layer(alt.Chart(pd.DataFrame({"x": [1, 2, 3]})).mark_point().encode(x="x:Q"),
+                        alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule().encode(y="y:Q"))
+    spec = layered.to_dict()
+    assert charts.data_rows(spec) == 4
+    assert charts.data_rows({"layer": [{"data": {"values": [{"a": 1}, {"a": 2}]}}]}) == 2

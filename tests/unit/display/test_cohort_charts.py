@@ -44,3 +44,34 @@ def test_small_bins_are_blanked_for_a_users_cohort(shipped, count):
     assert protected.loc[small, "patients"].isna().all()
     assert (protected.loc[small, "patients_label"] == "<5").all()
     assert (protected.loc[~small, "patients"] == plain.loc[~small, "patients"]).all()
+
+
+def worst_case_patients():
+    """Every subtype in every accepted transplant year, at every EDSS score and in every
+    follow-up year bin up to the longest accepted follow-up: the most bins a cohort can fill."""
+    from hsct_ms.inputs.cohort_schema import (EDSS_SCALE, FIRST_TRANSPLANT_YEAR, current_year,
+                                              max_followup_years)
+    from hsct_ms.terms import SUBTYPES
+    years = list(range(FIRST_TRANSPLANT_YEAR, current_year() + 1))
+    n = max(len(years), len(EDSS_SCALE), max_followup_years() + 1)
+    rows = []
+    for subtype in SUBTYPES:
+        for k in range(n):
+            followup = min(k + 0.5, float(max_followup_years()))
+            rows.append({"subtype": subtype, "transplant_year": years[k % len(years)],
+                         "baseline_edss": EDSS_SCALE[k % len(EDSS_SCALE)], "followup_years": followup})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("count, draw, bound", [
+    (cohort_charts.transplants_per_year_counts, cohort_charts.transplants_per_year_chart,
+     cohort_charts.per_year_row_bound),
+    (cohort_charts.edss_counts, cohort_charts.edss_chart, cohort_charts.edss_row_bound),
+    (cohort_charts.followup_counts, cohort_charts.followup_chart, cohort_charts.followup_row_bound),
+])
+def test_worst_case_cohort_fills_the_grid_and_stays_within_its_bound(count, draw, bound):
+    # Oracle: the grid sizes (accepted years, EDSS scale, follow-up bins, each x subtypes);
+    # a cohort that fills every bin reaches the declared bound exactly.
+    figure = charts.figure(draw(count(worst_case_patients())), alt_text="test chart")
+    assert figure.row_bound == bound()
+    assert figure.data_rows == bound()

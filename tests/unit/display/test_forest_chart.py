@@ -43,3 +43,16 @@ def test_a_pool_is_drawn_as_a_diamond(forest):
     spec = str(forest_chart.forest_chart(forest, pooled).to_dict())
     assert "random-effects pool of A, B, C" in spec
     assert re.search(DIAMOND_MARK, spec)
+
+
+def test_forest_chart_stays_within_the_bound_of_its_inputs(forest):
+    # Oracle: forest_chart.row_bound from the number of estimates and pools (published
+    # numbers only: no cohort enters this chart).
+    pooled = pd.DataFrame([{"endpoint": forest["endpoint"].iloc[0], "time": "5 y", "interval_type": "95% CI",
+                            "studies": "A, B, C", "k": 3, "scale_name": "logit", "estimate": 80.0,
+                            "lower": 70.0, "upper": 88.0, "tau2": 0.1, "i2": 20.0, "q": 2.5, "q_p": 0.3,
+                            "row": "Pooled, random effects — test"}])
+    for pools, n_pooled in ((None, 0), (pooled, 1)):
+        figure = charts.figure(forest_chart.forest_chart(forest, pools), alt_text="forest")
+        assert figure.row_bound == forest_chart.row_bound(len(forest), n_pooled)
+        assert len(forest) < figure.data_rows <= figure.row_bound

@@ -15,6 +15,7 @@ import pytest
 from hsct_ms import stats, terms
 from hsct_ms.display import charts, km_figure
 from hsct_ms.inputs import cohort
+from hsct_ms.inputs.cohort_schema import max_followup_years
 
 
 @pytest.fixture(scope="module")
@@ -198,8 +199,46 @@ def test_chart_rows_stay_the_same_for_a_hundredfold_cohort(frames):
     big = {label: pd.concat([frame] * 100, ignore_index=True) for label, frame in frames.items()}
     fig = charts.figure(km_figure.km_figure(big), alt_text="test")
     small = charts.figure(km_figure.km_figure(frames), alt_text="test")
-    assert fig.data_rows < charts.MAX_CHART_ROWS
+    assert fig.data_rows <= fig.row_bound == km_figure.row_bound(len(big))
     assert fig.data_rows == small.data_rows  # rows follow distinct months, not patients
+
+
+def worst_case_frames(n_groups=4, per_month=3, seed=1):
+    """Groups with events and censorings in every month of the longest follow-up the
+    validator accepts, at distinct times (the most distinct event times a grid can hold)."""
+    rng = np.random.default_rng(seed)
+    months = int(round(max_followup_years() * 12))
+    frames = {}
+    for g, label in enumerate(["All", "RRMS", "Progressive", "SPMS"][:n_groups]):
+        t = (np.repeat(np.arange(months), per_month) + rng.uniform(0.01, 0.99, months * per_month)) / 12
+        t = np.append(t, float(max_followup_years()))  # one patient to the very end
+        e = (rng.uniform(size=t.size) < 0.5).astype(int)
+        frames[label] = pd.DataFrame({"dwfs_years": t, "worsening": e})
+    return frames
+
+
+def test_worst_case_cohort_stays_within_the_grid_bound():
+    # Oracle: the bound computed from the grid (groups x months of the longest accepted
+    # follow-up + groups x at-risk times + published points); a cohort with events in
+    # every month up to that follow-up reaches it exactly, and the curve at each month
+    # is the exact estimate (stats.survival_at), so the grid moves no value.
+    frames = worst_case_frames()
+    assert sum(len(f) for f in frames.values()) > 4 * 12 * max_followup_years()
+    published = pd.DataFrame({"group": ["RRMS"], "time": [5.0], "estimate": [0.8], "lower": [0.7],
+                              "upper": [0.9]})
+    fig = charts.figure(km_figure.km_figure(frames, published=published), alt_text="test")
+    assert fig.row_bound == km_figure.row_bound(4, len(km_figure.AT_RISK_TIMES), 1)
+    assert fig.data_rows == fig.row_bound
+    frame = frames["RRMS"]
+    curve = km_figure.curve_on_grid(frame["dwfs_years"], frame["worsening"])
+    exact = stats.survival_at(frame["dwfs_years"], frame["worsening"], curve["time"])["survival"]
+    assert curve["survival"].to_numpy() == pytest.approx(exact.to_numpy(), abs=1e-12)
+    assert curve["censored"].sum() == (frame["worsening"] == 0).sum()
+
+
+def test_row_bound_follows_the_grid():
+    per_group = int(round(max_followup_years() * 12)) + 1
+    assert km_figure.row_bound(2, 11, 4) == 2 * (per_group + 11) + 4
 
 
 # --------------------------------------------------------------------------- reading it

@@ -66,3 +66,38 @@ def test_ensemble_chart_has_one_row_per_member():
     assert len(rows) == len(members)  # plus one row for the rule at 1
     assert {row["log_rank"] for row in rows} <= {"p < 0.05", "p ≥ 0.05"}
     assert np.all(np.diff([row["cox_hr"] for row in rows]) >= 0)
+
+
+def test_worst_case_cohort_stays_within_the_grid_bound_of_the_unrecorded_events_chart():
+    # Oracle: groups x (months of the longest accepted follow-up + 1 point at the year) + 2
+    # rules; a cohort with an event in every month up to that follow-up reaches it exactly.
+    from hsct_ms.display import charts
+    from hsct_ms.inputs.cohort_schema import max_followup_years
+    rng = np.random.default_rng(3)
+    months = int(round(max_followup_years() * 12))
+    frames = {}
+    for label in terms.COMPARED_GROUPS:
+        t = np.append((np.repeat(np.arange(months), 4) + rng.uniform(0.01, 0.99, 4 * months)) / 12,
+                      float(max_followup_years()))
+        frames[label] = pd.DataFrame({"dwfs_years": t, "worsening": np.r_[np.ones(t.size - 1, int), 0]})
+    figure = charts.figure(limitations_charts.unrecorded_events_chart(frames, 0.5, "One half"), alt_text="t")
+    assert figure.row_bound == limitations_charts.unrecorded_events_row_bound(2) == 2 * (months + 2) + 2
+    assert figure.data_rows == figure.row_bound
+
+
+def test_charts_of_published_numbers_and_of_the_ensemble_are_bounded_by_their_inputs():
+    # Oracle: their inputs' sizes (no cohort enters these charts).
+    from hsct_ms.display import charts
+    points = limitations.published_points(years=(10,))
+    curve, summary = limitations.tipping_curve(points), limitations.tipping_summary(points)
+    figure = charts.figure(limitations_charts.tipping_curve_chart(curve, summary, 0.5), alt_text="t")
+    assert figure.data_rows <= figure.row_bound == len(curve) + len(summary)
+    frames = {label: pd.DataFrame({"dwfs_years": [1.0, 6.0, 11.0], "worsening": [1, 0, 0]})
+              for label in terms.COMPARED_GROUPS}
+    bounds = limitations.censoring_bounds_table(frames)
+    figure = charts.figure(limitations_charts.censoring_bounds_chart(bounds, limitations.published_points((5, 10))),
+                           alt_text="t")
+    assert figure.data_rows <= figure.row_bound == len(bounds)
+    members = ensemble.members(ensemble.load_ensemble())
+    figure = charts.figure(limitations_charts.ensemble_hazard_ratio_chart(members, 1.5), alt_text="t")
+    assert figure.data_rows == figure.row_bound == len(members) + 2

@@ -10,6 +10,7 @@ import pytest
 
 from cohort_writers import only_problem, problems_of, write_cohort
 
+from hsct_ms.inputs.cohort_schema import max_followup_years
 from hsct_ms.inputs.cohort_validation import read_cohort
 
 
@@ -89,6 +90,22 @@ def test_times_must_be_positive(tmp_path, column, value):
     problem = only_problem(write_cohort(tmp_path, {("P003", column): value}))
     assert (problem.column, problem.rows, problem.patient_ids) == (column, (4,), ("P003",))
     assert "not greater than 0" in problem.message
+
+
+def test_followup_longer_than_the_accepted_transplant_years_is_refused(tmp_path):
+    # Oracle: the years from the start of 1990 (first accepted transplant year) to the end
+    # of this year, counted by hand; 37 in 2026. At that limit the file is valid.
+    longest = datetime.date.today().year + 1 - 1990
+    assert max_followup_years() == longest
+    fine = write_cohort(tmp_path, {("P003", "followup_years"): str(longest), ("P003", "dwfs_years"): str(longest),
+                                   ("P003", "transplant_year"): "1990"})
+    assert read_cohort(fine)["followup_years"].max() == longest
+    problems = problems_of(write_cohort(tmp_path, {("P003", "followup_years"): str(12 * longest),
+                                                   ("P003", "dwfs_years"): str(longest + 0.01)}))
+    assert [(p.column, p.rows, p.patient_ids) for p in problems] == [
+        ("followup_years", (4,), ("P003",)), ("dwfs_years", (4,), ("P003",))]
+    assert f"{12 * longest} is longer than {longest} years" in problems[0].message
+    assert "months or days" in problems[0].message
 
 
 def test_dwfs_after_followup(tmp_path):
