@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from hsct_ms import stats, terms
+from hsct_ms.errors import CannotCompute
 from hsct_ms.inputs import cohort, published
 from hsct_ms.paths import SHIPPED_COHORT
 from hsct_ms.reconstruction import ensemble
@@ -91,11 +92,21 @@ def inflate(observed_survival, unrecorded_share):
     return float(out) if out.ndim == 0 else out
 
 
-def tipping_point(observed_survival: float, comparator: float) -> float:
+def tipping_point(observed_survival: float, comparator: float, group: str | None = None) -> float:
     """The unrecorded share f at which :func:`inflate` brings ``observed_survival`` down to ``comparator``.
 
-    ``f = 1 - ln(S_obs) / ln(c)``. Returns 0 when the observed value is already at or
-    below the comparator (no unrecorded events are needed).
+    ``f = 1 - ln(S_obs) / ln(c)``, always in [0, 1), the domain of :func:`inflate`.
+    Returns 0 when the observed value is already at or below the comparator (no
+    unrecorded events are needed).
+
+    Raises
+    ------
+    hsct_ms.errors.CannotCompute
+        When ``observed_survival`` is 1 (no worsening recorded by then) or not a number
+        (no patient followed that long): under the model unrecorded events are a share
+        of all events, so a curve with no recorded event stays at 1 whatever the share
+        (the formula would give f = 1, outside the model). ``group`` names the group in
+        the message.
 
     Examples
     --------
@@ -105,6 +116,19 @@ def tipping_point(observed_survival: float, comparator: float) -> float:
     s, c = float(observed_survival), float(comparator)
     if not (0 < c < 1):
         raise ValueError(f"comparator must be strictly between 0 and 1, got {c!r}")
+    where = f" in the {terms.GROUP_LABELS.get(group, group)} group" if group else ""
+    if math.isnan(s):
+        raise CannotCompute(
+            "the tipping point of unrecorded worsening",
+            f"no worsening-free proportion is estimated at the time point{where}: no patient is followed "
+            "that long", "A cohort with follow-up reaching the time point gives it.")
+    if s == 1:
+        raise CannotCompute(
+            "the tipping point of unrecorded worsening",
+            f"no worsening is recorded by the time point{where} (100% worsening-free); under the model "
+            "unrecorded events are a share of all events, so no share brings a curve without recorded "
+            f"events down to {c:.0%}", "The tipping point exists once at least one worsening is recorded "
+            "by the time point.")
     if not (0 < s <= 1):
         raise ValueError(f"observed survival must be in (0, 1], got {s!r}")
     if s <= c:
@@ -213,7 +237,7 @@ def tipping_curve(points: pd.DataFrame, level: float = REFERENCE_LEVEL, steps: i
     for point in points.itertuples(index=False):
         for observed in np.linspace(point.lower, point.upper, steps):
             rows.append({"group": point.group, "observed": float(observed),
-                         "tipping_point": tipping_point(observed, level)})
+                         "tipping_point": tipping_point(observed, level, point.group)})
     return pd.DataFrame(rows)
 
 
@@ -225,7 +249,7 @@ def tipping_summary(points: pd.DataFrame, level: float = REFERENCE_LEVEL) -> pd.
     """
     out = points[["group", "estimate", "lower", "upper"]].copy()
     for kind in ("lower", "estimate", "upper"):
-        out[f"f_{kind}"] = [tipping_point(s, level) for s in out[kind]]
+        out[f"f_{kind}"] = [tipping_point(s, level, group) for s, group in zip(out[kind], out["group"])]
     return out
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from hsct_ms import stats, terms
 from hsct_ms.analysis import limitations
+from hsct_ms.errors import CannotCompute
 from hsct_ms.inputs import cohort, published
 from hsct_ms.reconstruction import ensemble
 
@@ -64,6 +65,35 @@ def test_inflate_rejects_invalid_input():
         limitations.inflate(1.2, 0.1)
     with pytest.raises(ValueError):
         limitations.tipping_point(0.7, 1.0)
+
+
+def test_tipping_point_stays_in_the_domain_of_the_model():
+    # Oracle: the model's domain, f in [0, 1) (inflate refuses f = 1). The formula gives
+    # f = 1 at S = 1 (a curve with no recorded worsening): no share brings it down, so
+    # the tipping point does not exist and is refused in the cohort's terms.
+    for s in np.linspace(0.01, 1 - 1e-9, 200):
+        f = limitations.tipping_point(s, 0.5)
+        assert 0 <= f < 1
+        limitations.inflate(s, f)  # in the model's domain: no error
+    with pytest.raises(CannotCompute, match=r"no worsening is recorded .* progressive MS \(SPMS \+ PPMS\) group") as error:
+        limitations.tipping_point(1.0, 0.5, "Progressive")
+    assert error.value.what == "the tipping point of unrecorded worsening" and error.value.remedy
+    with pytest.raises(CannotCompute, match="no patient is followed that long"):
+        limitations.tipping_point(float("nan"), 0.5, "RRMS")
+
+
+def test_tipping_point_of_a_small_centre_cohort_curve():
+    # The 12-patient shape of issue 13: 6 RRMS, 6 SPMS, one worsening in each group.
+    # Where the 10-year estimate is below 1 the tipping point is in [0, 1) and inflate
+    # accepts it; a group whose only worsening comes after 10 years has none.
+    t = np.array([3.5, 4.4, 5.3, 6.2, 7.1, 11.0])
+    with_event = stats.km_at(t, np.array([0, 1, 0, 0, 0, 0]), [10])[0][0]
+    f = limitations.tipping_point(with_event, 0.5, "RRMS")
+    assert 0 <= f < 1 and limitations.inflate(with_event, f) == pytest.approx(min(with_event, 0.5))
+    late = stats.km_at(t, np.array([0, 0, 0, 0, 0, 1]), [10])[0][0]
+    assert late == 1.0
+    with pytest.raises(CannotCompute):
+        limitations.tipping_point(late, 0.5, "SPMS")
 
 
 def test_direct_scaling_is_the_km_at_f_zero_and_close_to_the_power_model():
