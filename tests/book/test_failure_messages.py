@@ -3,12 +3,13 @@ chapter (the chapter, what could not be computed, why, what the user can do) and
 trace, on the terminal or in the site; the strict build still fails, and a developer finds
 the full traceback of an unexpected error in the log the message names.
 
-Oracle: the book itself, copied with one cell injected after the imports of two real
+Oracle: the book itself, copied with one cell injected after the imports of three real
 chapters (``python -m hsct_ms book --root COPY``, the option documented in
 ``hsct_ms.build.cli`` for this): in ``limitations`` a cell that raises
 :class:`hsct_ms.errors.CannotCompute` with known fields, in ``outcomes`` a cell whose
-function raises a ValueError (an unexpected fault of the book). The landing page is built
-unchanged beside them. The cohort is a small centre's file (tests/conftest.py), built as
+function raises a ValueError (an unexpected fault of the book), in the landing page a cell
+that warns on stderr (which the strict build refuses). The data chapter is built unchanged
+beside them. The cohort is a small centre's file (tests/conftest.py), built as
 ``COHORT_CSV=... make book`` builds it.
 """
 
@@ -34,26 +35,31 @@ INJECTED = {
     "outcomes": ("def injected_fault():\n"
                  "    raise ValueError('injected fault: chart data has 2270 rows (limit 2000)')\n"
                  "injected_fault()"),
+    "index": "import warnings\nwarnings.warn('injected warning: the Cox model did not converge', RuntimeWarning)",
 }
+UNCHANGED = ["data"]
 CODE_CELL = re.compile(r"```\{code-cell\}[^\n]*\n.*?\n```\n", re.S)
 
 
 def book_with_injected_cells(root: Path) -> Path:
     """A copy of the book whose table of contents holds the landing page and the chapters
-    of INJECTED, each with its cell inserted after its first code cell (the imports)."""
+    of INJECTED and UNCHANGED, each of INJECTED with its cell inserted after its first code
+    cell (the imports)."""
     root.mkdir(parents=True)
     for name in ("_config.yml", "references.bib"):
         shutil.copy(REPO_ROOT / name, root / name)
     (root / "chapters").mkdir()
-    shutil.copy(REPO_ROOT / "chapters" / "index.md", root / "chapters" / "index.md")
+    for chapter in UNCHANGED:
+        shutil.copy(REPO_ROOT / "chapters" / f"{chapter}.md", root / "chapters" / f"{chapter}.md")
     for chapter, cell in INJECTED.items():
         text = (REPO_ROOT / "chapters" / f"{chapter}.md").read_text()
         imports = CODE_CELL.search(text)
         assert imports is not None, f"chapters/{chapter}.md has no code cell to inject after"
         injected = f"\n```{{code-cell}} ipython3\n{cell}\n```\n"
         (root / "chapters" / f"{chapter}.md").write_text(text[:imports.end()] + injected + text[imports.end():])
+    chapters = UNCHANGED + [chapter for chapter in INJECTED if chapter != "index"]
     (root / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n"
-                                   + "".join(f"  - file: chapters/{chapter}\n" for chapter in INJECTED))
+                                   + "".join(f"  - file: chapters/{chapter}\n" for chapter in chapters))
     return root
 
 
@@ -120,10 +126,19 @@ def test_an_unexpected_error_names_the_chapter_its_exception_and_the_log(backgro
     assert STACK_TRACE in text and "injected_fault()" in text, "the developer's traceback is in the log"
 
 
+def test_a_warning_on_stderr_is_named_with_its_text(background_jobs):
+    stderr = built(background_jobs)["result"].stderr
+    assert 'the chapter "index" (chapters/index.md) could not be built.' in stderr
+    assert "code cell 2 (line " in stderr and "wrote to stderr" in stderr
+    assert "why: RuntimeWarning: injected warning: the Cox model did not converge" in stderr
+
+
 def test_only_the_failed_chapters_are_reported(background_jobs):
     result = built(background_jobs)["result"]
     messages = re.findall(r'the chapter "([^"]+)" \(', result.stderr)
-    assert sorted(messages) == ["limitations", "outcomes"], "the landing page built: only the two injected fail"
+    assert sorted(messages) == ["index", "limitations", "outcomes"], "the data chapter built: only the injected fail"
+    executed = re.search(r"executed in parallel in [\d.]+ s: ([^;]*);", result.stdout)
+    assert executed is not None and executed[1] == "data", result.stdout
 
 
 def test_no_page_is_published(background_jobs):

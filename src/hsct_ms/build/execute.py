@@ -63,9 +63,12 @@ REPORT_NAME = "execution-report.json"
 # In _build/: one <chapter>.log (full traceback) and <chapter>.failure.json per failed chapter.
 LOGS_DIRNAME = "logs"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+WARNING_LOCATION = re.compile(r"^\S+:\d+: (?=\w*Warning\b)")
 
 # Kinds of failure, each with its own wording in failure_message.
-CANNOT_COMPUTE, CELL_ERROR, TIMEOUT, KERNEL = "cannot compute", "cell error", "timeout", "kernel"
+CANNOT_COMPUTE, CELL_ERROR, TIMEOUT, KERNEL, STDERR = "cannot compute", "cell error", "timeout", "kernel", "stderr"
+# MyST-NB's per-cell stderr settings that let stderr output through without a warning.
+STDERR_ALLOWED = {"show", "remove"}
 
 
 def toc_sources(root: Path) -> list[Path]:
@@ -111,8 +114,9 @@ class ChapterFailure:
     ``kind`` is one of CANNOT_COMPUTE (the chapter raised
     :class:`~hsct_ms.errors.CannotCompute`: ``what``, ``why`` and ``remedy`` are its
     own), CELL_ERROR (any other exception; ``exception`` is its ``Name: message`` line),
-    TIMEOUT (a cell exceeded the cell timeout) or KERNEL (the kernel or the executor
-    failed). ``cell`` counts code cells from 1; ``line`` is the line of the chapter's
+    TIMEOUT (a cell exceeded the cell timeout), KERNEL (the kernel or the executor
+    failed) or STDERR (a cell wrote to stderr: MyST-NB would fail the strict build with a
+    bare "stderr was found" warning; ``exception`` is the first line written). ``cell`` counts code cells from 1; ``line`` is the line of the chapter's
     source where that cell's code starts; ``log`` is the file with the full traceback.
     """
 
@@ -149,6 +153,12 @@ def failure_message(failure: ChapterFailure) -> str:
         why = failure.exception or "the kernel or the executor failed"
         remedy = ("often a lack of memory: close other programs, or build with HSCT_MS_BUILD_PROCESSES=1 "
                   f"(one chapter at a time); the log {log} has the details")
+    elif failure.kind == STDERR:
+        what = (f"the results of its {cell}: it wrote to stderr (a warning or a log line), "
+                "which the strict build does not publish")
+        why = failure.exception
+        remedy = ("this is a fault of the book, not of the cohort file (the file passed validation): "
+                  f"report it with the log {log}, which holds everything the cell wrote to stderr")
     else:
         what = f"the results of its {cell}"
         why = failure.exception
@@ -207,6 +217,53 @@ def describe_failure(uri: str, nb, error: BaseException, logs_dir: Path) -> Chap
                    + f"\n{details}\n", encoding="utf8")
     (logs_dir / f"{path.stem}.failure.json").write_text(json.dumps(dataclasses.asdict(failure), indent=1))
     return failure
+
+
+def stderr_failure(uri: str, executed, read, logs_dir: Path) -> ChapterFailure | None:
+    """The first code cell of an executed chapter that wrote to stderr, as MyST-NB judges it
+    (``nb_output_stderr: warn``: any stderr output fails the strict build, unless the cell
+    is tagged ``remove-stderr`` or sets ``mystnb: output_stderr`` to show or remove it), or
+    None. ``executed`` is the executed notebook, ``read`` the notebook as read (its cell
+    metadata). Writes the log and failure record as :func:`describe_failure` does."""
+    path = Path(uri)
+    executed_cells = [cell for cell in executed.cells if cell.cell_type == "code"]
+    read_cells = [cell for cell in read.cells if cell.cell_type == "code"]
+    for number, (cell, original) in enumerate(zip(executed_cells, read_cells), start=1):
+        metadata = original.get("metadata", {})
+        if "remove-stderr" in metadata.get("tags", []) or \
+                (metadata.get("mystnb") or {}).get("output_stderr") in STDERR_ALLOWED:
+            continue
+        written = "".join(output.get("text", "") for output in cell.get("outputs", [])
+                          if output.get("output_type") == "stream" and output.get("name") == "stderr")
+        if not written.strip():
+            continue
+        try:
+            source_text = path.read_text("utf8")
+        except OSError:
+            source_text = ""
+        position = source_text.find(original.source) if original.source.strip() else -1
+        line = source_text.count("\n", 0, position) + 1 if position >= 0 else None
+        logs_dir.mkdir(parents=True, exist_ok=True)
+        log = logs_dir / f"{path.stem}.log"
+        first_line = next(text.strip() for text in written.splitlines() if text.strip())
+        # A warning's line starts with the kernel's temporary file name: keep what it says.
+        first_line = WARNING_LOCATION.sub("", first_line)
+        failure = ChapterFailure(chapter=path.stem, source=_display_path(path), kind=STDERR,
+                                 exception=ANSI_ESCAPE.sub("", first_line), cell=number, line=line, log=str(log))
+        log.write_text(f"chapter: {path.stem} ({path})\n"
+                       f"cohort: {os.environ.get('COHORT_CSV', '(the shipped cohort)')}\n"
+                       f"failure: code cell {number} wrote to stderr:\n\n{ANSI_ESCAPE.sub('', written)}\n",
+                       encoding="utf8")
+        return failure
+    return None
+
+
+def stderr_judged(root: Path) -> bool:
+    """Whether the book's configuration fails on stderr output (MyST-NB's
+    ``nb_output_stderr``, default warn; -W makes the warning an error)."""
+    config = yaml.safe_load((root / "_config.yml").read_text()) or {}
+    setting = ((config.get("sphinx") or {}).get("config") or {}).get("nb_output_stderr", "warn")
+    return setting not in STDERR_ALLOWED
 
 
 def _display_path(path: Path) -> str:
@@ -284,7 +341,21 @@ def execute_into_cache(root: Path, cache_dir: Path, timeout: int) -> dict:
     executed = result.succeeded if result else []
     failed = (result.excepted + result.errored) if result else []
     reused = sorted({record.uri for record in cache.list_project_records()} - set(pending))
-    failures = []
+    failures, wrote_stderr = [], []
+    if stderr_judged(root):
+        # Every chapter in the cache, executed now or reused: a reused one with stderr output
+        # would otherwise reach MyST-NB, whose warning does not say what was written.
+        for record in cache.list_project_records():
+            if record.uri in failed:
+                continue
+            cached = cache.get_cached_project_nb(record.uri)
+            if cached is None:
+                continue
+            found = stderr_failure(record.uri, cache.get_cache_bundle(cached.pk).nb,
+                                   cache.get_project_notebook(record.uri).nb, logs_dir)
+            if found is not None:
+                failures.append(dataclasses.asdict(found))
+                wrote_stderr.append(record.uri)
     for uri in failed:
         record = logs_dir / f"{Path(uri).stem}.failure.json"
         if record.exists():
@@ -294,6 +365,9 @@ def execute_into_cache(root: Path, cache_dir: Path, timeout: int) -> dict:
                 chapter=Path(uri).stem, source=_display_path(Path(uri)), kind=KERNEL,
                 exception="jupyter-cache could not read, execute or cache the chapter",
                 log=str(logs_dir / "execute.log"))))
+    executed = [uri for uri in executed if uri not in wrote_stderr]
+    reused = [uri for uri in reused if uri not in wrote_stderr]
+    failed = wrote_stderr + failed
     return {"executed": executed, "failed": failed, "reused": reused, "failures": failures,
             "seconds": time.perf_counter() - started}
 

@@ -146,3 +146,33 @@ def test_a_timeout_is_reported_without_a_cell_number(tmp_path):
                                          tmp_path / "logs")
     assert described.kind == execute.TIMEOUT and described.cell is None
     assert described.exception == "CellTimeoutError: Cell execution timed out"
+
+
+def stderr_notebooks(tags=()):
+    """A chapter's notebook as read and as executed: its second code cell warned on stderr."""
+    warning = "/tmp/ipykernel_1/123.py:2: ConvergenceWarning: the Cox model did not converge\n  fit()\n"
+    read = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+                                           nbformat.v4.new_code_cell("fit()", metadata={"tags": list(tags)})])
+    executed = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", outputs=[nbformat.v4.new_output("stream", name="stdout", text="ok\n")]),
+        nbformat.v4.new_code_cell("fit()", outputs=[nbformat.v4.new_output("stream", name="stderr", text=warning)])])
+    return read, executed
+
+
+def test_a_cell_that_writes_to_stderr_is_named_with_what_it_wrote(tmp_path):
+    chapter = tmp_path / "outcomes.md"
+    chapter.write_text("```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\nfit()\n```\n")
+    read, executed = stderr_notebooks()
+    found = execute.stderr_failure(str(chapter), executed, read, tmp_path / "logs")
+    assert (found.kind, found.cell, found.line) == (execute.STDERR, 2, 6)
+    assert found.exception == "ConvergenceWarning: the Cox model did not converge"
+    assert "fit()" in (tmp_path / "logs" / "outcomes.log").read_text()
+    message = execute.failure_message(found)
+    assert "code cell 2 (line 6)" in message and "stderr" in message and STACK_TRACE not in message
+
+
+def test_stderr_of_a_cell_tagged_remove_stderr_is_not_a_failure(tmp_path):
+    chapter = tmp_path / "outcomes.md"
+    chapter.write_text("x = 1\nfit()\n")
+    read, executed = stderr_notebooks(tags=["remove-stderr"])
+    assert execute.stderr_failure(str(chapter), executed, read, tmp_path / "logs") is None
