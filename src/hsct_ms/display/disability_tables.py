@@ -1,0 +1,104 @@
+"""Tables of the disability chapter, formatted for the page (aggregates only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from hsct_ms import terms
+from hsct_ms.display import disclosure
+from hsct_ms.stats.disability import DisabilityRule
+
+__all__ = ["NO_VISITS", "rule_rows", "agreement_rows", "improvement_rows", "sensitivity_rows",
+           "edss_rows", "slope_rows", "no_visits_rows", "interval", "signed"]
+
+#: What every result of the chapter says when the build has no visits file.
+NO_VISITS = "no visits file: not computed"
+
+
+def _label(group: str) -> str:
+    label = terms.GROUP_LABELS[group]
+    return label[0].upper() + label[1:]
+
+
+def interval(lower: float, upper: float, scale: float = 1.0, digits: int = 1) -> str:
+    if np.isnan(lower) or np.isnan(upper):
+        return ""
+    return f"{lower * scale:.{digits}f} to {upper * scale:.{digits}f}"
+
+
+def signed(value: float, digits: int = 2) -> str:
+    return f"{value:+.{digits}f}".replace("-", "−")
+
+
+def rule_rows(rule: DisabilityRule) -> pd.DataFrame:
+    return rule.table().rename(columns={"setting": "Setting", "value": "Value", "meaning": "Meaning"})
+
+
+def agreement_rows(agreement: pd.DataFrame, count: Callable) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Group": agreement["group"].map(_label),
+        "Patients": agreement["patients"].map(count),
+        "Worsenings in the cohort file": agreement["worsening_file"].map(count),
+        "Worsenings derived from visits": agreement["worsening_derived"].map(count),
+        "Same status and time (within a day)": agreement["same"].map(count),
+        "Largest time difference (days)": agreement["largest_gap_days"].map(lambda d: f"{d:.0f}"),
+    })
+
+
+def improvement_rows(table: pd.DataFrame, count: Callable, min_count: int) -> pd.DataFrame:
+    def share(row):
+        if disclosure.is_small(row["improved"], min_count) or disclosure.is_small(row["patients"], min_count):
+            return "withheld"
+        return f"{100 * row['share']:.1f}"
+
+    return pd.DataFrame({
+        "Group": table["group"].map(_label),
+        "Patients": table["patients"].map(count),
+        "Confirmed improvement": table["improved"].map(count),
+        "Share (%)": table.apply(share, axis=1),
+    })
+
+
+def sensitivity_rows(frame: pd.DataFrame, count: Callable) -> pd.DataFrame:
+    rows = []
+    for (rule, group), part in frame.groupby(["rule", "group"], sort=False):
+        at = part.set_index("year")
+        cells = {"Definition": rule + (" (default)" if part["default"].iloc[0] else ""),
+                 "Group": _label(group), "Worsenings": count(part["events"].iloc[0])}
+        for year in at.index:
+            r = at.loc[year]
+            cells[f"DWFS {year:g} y (%)"] = f"{100 * r['survival']:.1f}"
+            cells[f"95% interval {year:g} y"] = interval(r["lower"], r["upper"], 100)
+        rows.append(cells)
+    return pd.DataFrame(rows)
+
+
+def edss_rows(bins: pd.DataFrame, count: Callable, min_count: int) -> pd.DataFrame:
+    rows = []
+    for _, r in bins.iterrows():
+        small = disclosure.is_small(r["n_patients"], min_count)
+        rows.append({
+            "Group": _label(r["group"]), "Years since transplant": r["bin"],
+            "Mean EDSS": "withheld" if small else f"{r['mean']:.2f}",
+            "95% interval": "" if small else interval(r["ci_lower"], r["ci_upper"], digits=2),
+            "Patients": count(r["n_patients"]), "Visits": count(r["n_visits"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def slope_rows(published_slope: dict, cohort_slope, cohort_label: str) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"Source": "published (abstract)", "EDSS change per year": signed(published_slope["estimate"]),
+         "95% interval": interval(published_slope["ci_lower"], published_slope["ci_upper"], digits=2),
+         "p": f"{published_slope['p_value']:.3f}"},
+        {"Source": cohort_label, "EDSS change per year": signed(cohort_slope.slope, 3),
+         "95% interval": interval(cohort_slope.ci_lower, cohort_slope.ci_upper, digits=3),
+         "p": "<0.001" if cohort_slope.p_value < 0.001 else f"{cohort_slope.p_value:.3f}"},
+    ])
+
+
+def no_visits_rows() -> pd.DataFrame:
+    return pd.DataFrame({"Result": [NO_VISITS]})
