@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,7 @@ BOOK_DIRS = ["chapters"]
 PACKAGE_FILES = ["requirements.txt", "pyproject.toml"]
 PACKAGE_DIRS = ["src", "data"]
 CACHE_DIRNAME = ".jupyter_cache"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Written next to the cache: the execution fingerprint its outputs were computed under.
 CACHE_STAMP = "execution.sha256"
 
@@ -150,14 +152,64 @@ def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, outpu
     command = jupyter_book_command(root, cache_dir, output_root)
     if returncode == 0:
         say("$ " + " ".join(command))
-        result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=capture)
-        returncode = result.returncode
-        if capture:
-            stdout.append(result.stdout)
-            stderr.append(result.stderr)
+        returncode = render_site(command, root, env, build_dir / execute.LOGS_DIRNAME / "sphinx.log", say)
     if not capture:
         return returncode
     return subprocess.CompletedProcess(command, returncode, "".join(stdout), "".join(stderr))
+
+
+class TracebackFolder:
+    """Folds every stack trace in a build log to its exception line, so the terminal
+    shows no traceback while the log file keeps the whole text.
+
+    A trace starts at a line holding "Traceback (most recent call last)" (Python's and
+    IPython's) or Sphinx's "Exception occurred:"; its frames are indented or are
+    IPython's "Cell In[...]"/arrow lines; the first line after them that starts at the
+    margin is the exception line, which ends it. Chained traces ("The above exception was
+    the direct cause...") fold into the same line.
+    """
+
+    STARTS = ("Traceback (most recent call last)", "Exception occurred:")
+    CHAINS = ("The above exception was the direct cause", "During handling of the above exception")
+    FRAME = re.compile(r"^(Cell In\[|File |-+>|-+$|\s)")
+
+    def __init__(self):
+        self.inside = False
+        self.exceptions: list[str] = []
+
+    def feed(self, line: str) -> str | None:
+        """The line to show in place of ``line`` (without its newline), or None to hide it."""
+        text = ANSI_ESCAPE.sub("", line).rstrip("\n")
+        if any(start in text for start in self.STARTS) or text.strip().startswith(self.CHAINS):
+            self.inside = True
+            return None
+        if not self.inside:
+            return line.rstrip("\n")
+        if not text.strip() or self.FRAME.match(text):
+            return None
+        self.inside = False
+        self.exceptions.append(text.strip())
+        return f"[a stack trace ending in this line is in the log] {text.strip()}"
+
+
+def render_site(command: list[str], root: Path, env: dict, log: Path, say) -> int:
+    """Run the strict ``jupyter-book build`` ``command``; ``say`` its output with any stack
+    trace folded (:class:`TracebackFolder`), write the whole output to ``log``, and end a
+    build that crashed with one message. Returns the exit code."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    folder = TracebackFolder()
+    with log.open("w") as whole, subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
+                                                  stderr=subprocess.STDOUT, text=True, bufsize=1) as process:
+        for line in process.stdout:
+            whole.write(line)
+            shown = folder.feed(line)
+            if shown is not None:
+                say(shown)
+    if folder.exceptions:
+        say(f"make book: rendering the site stopped on an error ({folder.exceptions[0]}); this is a fault of "
+            "the book, not of the cohort file (the file passed validation and every chapter executed): "
+            f"report it with the log {log}, which holds the full traceback.", error=True)
+    return process.returncode or (1 if folder.exceptions else 0)
 
 
 def execute_chapters(root: Path, cache_dir: Path, env: dict, say) -> tuple[int, list]:

@@ -176,3 +176,42 @@ def test_stderr_of_a_cell_tagged_remove_stderr_is_not_a_failure(tmp_path):
     chapter.write_text("x = 1\nfit()\n")
     read, executed = stderr_notebooks(tags=["remove-stderr"])
     assert execute.stderr_failure(str(chapter), executed, read, tmp_path / "logs") is None
+
+
+SPHINX_CRASH = """\
+writing output... [100%] page
+Extension error (crash_ext):
+Handler <function boom> for event 'doctree-resolved' threw an exception (exception: boom)
+Traceback (most recent call last):
+  File "/x/sphinx/events.py", line 97, in emit
+    results.append(listener.handler(self.app, *args))
+ValueError: chart data has 2270 rows (limit 2000)
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "/x/jupyter_book/cli/main.py", line 321, in build
+RuntimeError: There was an error in building your book.
+after the crash
+\x1b[31m---------------------------------------------------------------------------\x1b[39m
+\x1b[31mZeroDivisionError\x1b[39m                         Traceback (most recent call last)
+Cell In[1], line 1
+----> 1 1 / 0
+
+ZeroDivisionError: division by zero
+the end
+"""
+
+
+def test_the_traceback_folder_keeps_every_line_but_the_stack_traces():
+    from hsct_ms.build import book
+
+    folder = book.TracebackFolder()
+    shown = [line for line in map(folder.feed, SPHINX_CRASH.splitlines(keepends=True)) if line is not None]
+    text = "\n".join(shown)
+    assert STACK_TRACE not in text and "File " not in text and "----> 1" not in text
+    assert folder.exceptions == ["ValueError: chart data has 2270 rows (limit 2000)",
+                                 "RuntimeError: There was an error in building your book.",
+                                 "ZeroDivisionError: division by zero"]
+    for kept in ("writing output... [100%] page", "Extension error (crash_ext):", "after the crash", "the end"):
+        assert kept in shown
