@@ -16,6 +16,11 @@ Three jobs:
 4. Drop the scripts of sphinx-thebe, which Jupyter Book always loads: the book has
    no live-code button, the scripts point at a CDN, and their inline configuration is
    added twice per page (a "THEBE_JS_URL has already been declared" error).
+5. A favicon (``static/favicon.svg`` on every page, ``favicon.ico`` at the site's root
+   for the root redirect page and browsers that ask for ``/favicon.ico``): without it a
+   site served from a web root logs a 404 in every browser console.
+
+MathJax also ships in ``static/mathjax`` (``mathjax_path`` in ``_config.yml``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ from docutils import nodes
 from hsct_ms.display.charts import VEGALITE_MIME, VEGALITE_VERSION
 
 BUNDLE_NAME = "vega-bundle.js"
+STATIC_DIR = Path(__file__).parent / "static"
+FAVICON = STATIC_DIR / "favicon.svg"
+FAVICON_ICO = STATIC_DIR / "favicon.ico"
 
 
 def chart_html(spec: dict) -> str:
@@ -149,14 +157,29 @@ def setup(app):
     app.add_role("tier", tier_role)
     app.add_js_file(BUNDLE_NAME, loading_method="defer")
     app.add_css_file("hsct-ms.css")
+    app.add_js_file("hsct-ms.js", loading_method="defer")
     app.connect("build-finished", _write_bundle)
     app.connect("build-finished", _write_execution_times)
     # Before the theme's header buttons (priority 501) read ipynb_source.
     app.connect("html-page-context", _offer_notebook_download, priority=500)
     app.connect("builder-inited", _add_static_dir)
+    # Before Sphinx checks that html_favicon exists (priority 800).
+    app.connect("config-inited", _set_favicon, priority=400)
+    app.connect("build-finished", _write_root_favicon)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_dir(app):
-    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+    app.config.html_static_path.append(str(STATIC_DIR))
+
+
+def _set_favicon(app, config):
+    if not config.html_favicon:
+        config.html_favicon = str(FAVICON)
+
+
+def _write_root_favicon(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    shutil.copy2(FAVICON_ICO, Path(app.outdir) / "favicon.ico")

@@ -9,11 +9,15 @@
 - ``text/plain``: a fixed-width version, compared by nbval.
 
 Cells are formatted before display, so what nbval compares is what a reader sees.
+Columns of numbers (every filled cell free of letters, at least one digit: ``72.3``,
+``-0.41``, ``65.1–79.5``, ``<5``, ``± 2``) are right-aligned, as in a paper; the site's
+stylesheet keeps their cells on one line, while text columns wrap.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -28,6 +32,17 @@ def _cell(value) -> str:
     return str(stored(value))
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+def numeric_column(cells) -> bool:
+    """True when every filled cell is free of letters and at least one holds a digit."""
+    filled = [c for c in cells if c.strip()]
+    return (bool(filled) and not any(_LETTER.search(c) for c in filled)
+            and any(_DIGIT.search(c) for c in filled))
+
+
 class Table:
     def __init__(self, frame: pd.DataFrame, caption: str, name: str):
         if not name.startswith("tbl-"):
@@ -36,6 +51,7 @@ class Table:
         self.frame.columns = [str(c) for c in frame.columns]
         self.caption = " ".join(caption.split())
         self.name = name
+        self.numeric = [numeric_column(self.frame[c]) for c in self.frame.columns]
 
     def _markdown(self) -> str:
         def row(cells):
@@ -43,15 +59,19 @@ class Table:
 
         lines = [f":::{{table}} {self.caption}", f":name: {self.name}", ":align: left", ""]
         lines.append(row(self.frame.columns))
-        lines.append("|" + "|".join("---" for _ in self.frame.columns) + "|")
+        lines.append("|" + "|".join("--:" if num else "---" for num in self.numeric) + "|")
         lines += [row(values) for values in self.frame.itertuples(index=False)]
         lines.append(":::")
         return "\n".join(lines)
 
     def _html(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.frame.columns)
+        def align(num):
+            return ' style="text-align: right"' if num else ""
+
+        head = "".join(f"<th{align(num)}>{html.escape(c)}</th>" for c, num in zip(self.frame.columns, self.numeric))
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in values) + "</tr>"
+            "<tr>" + "".join(f"<td{align(num)}>{html.escape(c)}</td>" for c, num in zip(values, self.numeric))
+            + "</tr>"
             for values in self.frame.itertuples(index=False)
         )
         return (f'<table id="{self.name}"><caption>{html.escape(self.caption)}</caption>'

@@ -1,0 +1,90 @@
+/* hsct-ms: tables that read on any screen (see hsct-ms.css).
+   Each table's caption moves out of the table, above the box the table scrolls in, so it
+   is never cut by a sideways scroll; the box is a labelled, focusable region (keyboard
+   scrolling); while columns are hidden a hint and an edge shade say so. Without
+   JavaScript the table keeps its caption and still scrolls in its box. */
+(function () {
+  "use strict";
+
+  // Screens at least this wide (CSS px) get tables that fit their column.
+  var WIDE = 768;
+  // Words longer than this may be broken, as a last resort, to fit a table.
+  var LONG_WORD = 14;
+
+  function setUpTable(box, index) {
+    var table = box.querySelector(":scope > table");
+    if (!table || box.parentElement.classList.contains("hsct-table-frame")) return;
+    var wrap = document.createElement("div");
+    wrap.className = "hsct-table";
+    var frame = document.createElement("div");
+    frame.className = "hsct-table-frame";
+    box.parentNode.insertBefore(wrap, box);
+    var caption = table.querySelector(":scope > caption");
+    var labelId = null;
+    if (caption) {
+      var moved = document.createElement("div");
+      moved.className = "hsct-table-caption";
+      labelId = (table.id || "hsct-table-" + index) + "-caption";
+      moved.id = labelId;
+      while (caption.firstChild) moved.appendChild(caption.firstChild);
+      caption.remove();
+      table.setAttribute("aria-labelledby", labelId);
+      wrap.appendChild(moved);
+    }
+    var hint = document.createElement("div");
+    hint.className = "hsct-table-hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = "Wide table: scroll sideways for more columns \u2192";
+    wrap.appendChild(hint);
+    frame.appendChild(box);
+    wrap.appendChild(frame);
+    box.setAttribute("role", "region");
+    if (labelId) box.setAttribute("aria-labelledby", labelId);
+    else box.setAttribute("aria-label", "Table");
+
+    function fit() {
+      // On a laptop or wider, a table must fit its column: tighten it step by step, as
+      // little as needed. On a phone it scrolls in its box instead.
+      var steps = ["hsct-tight", "hsct-break-long", "hsct-break-all"];
+      steps.forEach(function (step) { table.classList.remove(step); });
+      if (window.innerWidth < WIDE) return;
+      for (var i = 0; i < steps.length && box.scrollWidth > box.clientWidth + 1; i++) {
+        table.classList.add(steps[i]);
+      }
+    }
+
+    function update() {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      wrap.classList.toggle("hsct-scrolls", scrolls);
+      wrap.classList.toggle("hsct-scrolled", scrolls && box.scrollLeft > 1);
+      wrap.classList.toggle("hsct-at-end", !scrolls || box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+      // A scrolling region must be reachable by keyboard; a fitting one stays out of the tab order.
+      if (scrolls) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+      // A link to the table (#tbl-...) shows its caption too.
+      var above = frame.getBoundingClientRect().top - wrap.getBoundingClientRect().top;
+      table.style.scrollMarginTop = Math.round(above + 80) + "px";
+    }
+    Array.prototype.forEach.call(table.querySelectorAll("td, th"), function (cell) {
+      if (cell.textContent.split(/\s+/).some(function (word) { return word.length > LONG_WORD; })) {
+        cell.classList.add("hsct-long-word");
+      }
+    });
+    var width = -1;
+    function resized() {
+      if (box.clientWidth !== width) { width = box.clientWidth; fit(); }
+      update();
+    }
+    box.addEventListener("scroll", update, { passive: true });
+    if (window.ResizeObserver) new ResizeObserver(resized).observe(box);
+    resized();
+  }
+
+  function setUp() {
+    var boxes = document.querySelectorAll(".bd-article .pst-scrollable-table-container");
+    Array.prototype.forEach.call(boxes, setUpTable);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
+  else setUp();
+})();
