@@ -96,11 +96,25 @@ def edss_bins(data: VisitsData, patients: pd.DataFrame) -> pd.DataFrame:
     return edss_by_bin(visits, groups)
 
 
-def rrms_slope(data: VisitsData, patients: pd.DataFrame) -> EdssSlope:
-    """Annualised EDSS change of the RRMS patients (mixed model, baseline included)."""
+#: Fewest RRMS patients with visits on which the mixed model is fitted (a random slope
+#: per patient needs several patients to separate from the residual variation).
+MIN_SLOPE_PATIENTS = 3
+
+
+def rrms_slope(data: VisitsData, patients: pd.DataFrame) -> EdssSlope | None:
+    """Annualised EDSS change of the RRMS patients (mixed model, baseline included).
+
+    ``None`` when fewer than :data:`MIN_SLOPE_PATIENTS` RRMS patients have visits or the
+    model cannot be fitted (a small centre's file): the page then says it was not computed.
+    """
     rrms = set(patients.loc[patients["subtype"] == terms.RRMS, "patient_id"])
     visits = data.visits[data.visits["patient_id"].isin(rrms)]
-    return annualised_change(with_baseline(visits, patients[patients["patient_id"].isin(rrms)]))
+    if visits["patient_id"].nunique() < MIN_SLOPE_PATIENTS:
+        return None
+    try:
+        return annualised_change(with_baseline(visits, patients[patients["patient_id"].isin(rrms)]))
+    except (np.linalg.LinAlgError, ValueError):
+        return None
 
 
 def published_slope() -> dict[str, float]:

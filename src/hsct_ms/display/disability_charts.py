@@ -63,10 +63,13 @@ def sensitivity_row_bound(n_groups: int, n_years: int = 2) -> int:
     return len(SENSITIVITY_RULES) * n_groups * n_years
 
 
-def sensitivity_chart(frame: pd.DataFrame, groups=terms.COMPARED_GROUPS, width: int = 240, height: int = 200):
-    """DWFS at 5 and 10 years with plain Greenwood 95% intervals, one row per definition."""
+def sensitivity_chart(frame: pd.DataFrame, groups=terms.COMPARED_GROUPS, min_count: int = 0,
+                      width: int = 240, height: int = 200):
+    """DWFS at 5 and 10 years with plain Greenwood 95% intervals, one row per definition;
+    estimates with fewer than ``min_count`` patients at risk are not drawn."""
     groups = [g for g in groups if g in set(frame["group"])]
-    data = frame[frame["group"].isin(groups)][["rule", "group", "year", "survival", "lower", "upper"]].copy()
+    enough = ~((min_count > 0) & (frame["at_risk"] < min_count))
+    data = frame[frame["group"].isin(groups) & enough][["rule", "group", "year", "survival", "lower", "upper"]].copy()
     data["year"] = data["year"].map(lambda y: f"{y:g} years")
     order = list(dict.fromkeys(frame["rule"]))
     colour = alt.Color("group:N", title="Group", scale=group_colour_scale(groups), sort=groups)

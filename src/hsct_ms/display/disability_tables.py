@@ -12,7 +12,7 @@ from hsct_ms.display import disclosure
 from hsct_ms.stats.disability import DisabilityRule
 
 __all__ = ["NO_VISITS", "rule_rows", "agreement_rows", "improvement_rows", "sensitivity_rows",
-           "edss_rows", "slope_rows", "no_visits_rows", "interval", "signed"]
+           "edss_rows", "slope_rows", "slope_text", "slope_sentence", "few_at_risk", "no_visits_rows", "interval", "signed"]
 
 #: What every result of the chapter says when the build has no visits file.
 NO_VISITS = "no visits file: not computed"
@@ -62,7 +62,13 @@ def improvement_rows(table: pd.DataFrame, count: Callable, min_count: int) -> pd
     })
 
 
-def sensitivity_rows(frame: pd.DataFrame, count: Callable) -> pd.DataFrame:
+def few_at_risk(at_risk, min_count: int) -> bool:
+    """An estimate that rests on fewer than ``min_count`` patients at risk (a user's cohort)."""
+    return min_count > 0 and at_risk < min_count
+
+
+def sensitivity_rows(frame: pd.DataFrame, count: Callable, min_count: int = 0) -> pd.DataFrame:
+    """DWFS by definition and group; estimates with few patients at risk withheld."""
     rows = []
     for (rule, group), part in frame.groupby(["rule", "group"], sort=False):
         at = part.set_index("year")
@@ -70,6 +76,10 @@ def sensitivity_rows(frame: pd.DataFrame, count: Callable) -> pd.DataFrame:
                  "Group": _label(group), "Worsenings": count(part["events"].iloc[0])}
         for year in at.index:
             r = at.loc[year]
+            if few_at_risk(r["at_risk"], min_count):
+                cells[f"DWFS {year:g} y (%)"] = "withheld"
+                cells[f"95% interval {year:g} y"] = ""
+                continue
             cells[f"DWFS {year:g} y (%)"] = f"{100 * r['survival']:.1f}"
             cells[f"95% interval {year:g} y"] = interval(r["lower"], r["upper"], 100)
         rows.append(cells)
@@ -89,14 +99,46 @@ def edss_rows(bins: pd.DataFrame, count: Callable, min_count: int) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def slope_rows(published_slope: dict, cohort_slope, cohort_label: str) -> pd.DataFrame:
+def slope_withheld(cohort_slope, min_count: int) -> bool:
+    """A slope fitted on fewer than ``min_count`` patients (a user's cohort) is not shown."""
+    return disclosure.is_small(cohort_slope.n_patients, min_count)
+
+
+def slope_text(cohort_slope, min_count: int) -> tuple[str, str]:
+    """The slope and its interval as prose shows them (``withheld`` on few patients)."""
+    if cohort_slope is None:
+        return "not computed (too few RRMS patients with visits)", ""
+    if slope_withheld(cohort_slope, min_count):
+        return "withheld", "withheld"
+    return signed(cohort_slope.slope, 3), interval(cohort_slope.ci_lower, cohort_slope.ci_upper, digits=3)
+
+
+def slope_sentence(cohort_slope, published_slope: dict, rrms_followup: float, min_count: int) -> str:
+    """What the page says of this build's RRMS slope, set against the published interval."""
+    slope, ci = slope_text(cohort_slope, min_count)
+    if cohort_slope is None or slope == "withheld":
+        return f"Too few RRMS patients have visits in this build for the mixed model (slope {slope})"
+    inside = published_slope["ci_lower"] <= cohort_slope.slope <= published_slope["ci_upper"]
+    return (f"The visits of this build give {slope} points per year ({ci}), "
+            f"{'inside' if inside else 'outside'} the published interval, or "
+            f"{signed(cohort_slope.slope * rrms_followup)} points over this cohort's mean RRMS "
+            f"follow-up of {rrms_followup:.1f} years")
+
+
+def slope_rows(published_slope: dict, cohort_slope, cohort_label: str, min_count: int = 0) -> pd.DataFrame:
+    slope, ci = slope_text(cohort_slope, min_count)
+    if cohort_slope is None:
+        p = ""
+    else:
+        if not cohort_slope.converged:
+            cohort_label += " (the fit did not converge)"
+        p = "<0.001" if cohort_slope.p_value < 0.001 else f"{cohort_slope.p_value:.3f}"
     return pd.DataFrame([
         {"Source": "published (abstract)", "EDSS change per year": signed(published_slope["estimate"]),
          "95% interval": interval(published_slope["ci_lower"], published_slope["ci_upper"], digits=2),
          "p": f"{published_slope['p_value']:.3f}"},
-        {"Source": cohort_label, "EDSS change per year": signed(cohort_slope.slope, 3),
-         "95% interval": interval(cohort_slope.ci_lower, cohort_slope.ci_upper, digits=3),
-         "p": "<0.001" if cohort_slope.p_value < 0.001 else f"{cohort_slope.p_value:.3f}"},
+        {"Source": cohort_label, "EDSS change per year": slope, "95% interval": ci,
+         "p": "withheld" if slope == "withheld" else p},
     ])
 
 
