@@ -86,6 +86,10 @@ def inputs_fingerprint(cohort_path: Path, chapter_text: bool = True, root: Path 
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     digest.update(str(cohort_path).encode())
     digest.update(cohort_path.read_bytes())
+    for variable in ("VISITS_CSV", "RELAPSES_CSV"):  # a user's visits files are inputs too
+        value = os.environ.get(variable, "").strip()
+        digest.update(f"{variable}={value}".encode())
+        digest.update(Path(value).read_bytes() if value and Path(value).is_file() else b"<none>")
     # The small-count threshold changes what a page shows of a user's cohort.
     digest.update(os.environ.get(disclosure.ENV_VARIABLE, "").encode())
     return digest.hexdigest()

@@ -176,3 +176,17 @@ def test_visits_csv_env_is_read_and_hashed(tmp_path, monkeypatch):
 def test_missing_file_is_named(tmp_path):
     p = only(tmp_path / "nope.csv")
     assert "file not found" in p.message and "VISITS_CSV" in p.message
+
+
+def test_visits_files_are_in_the_build_fingerprint(tmp_path, monkeypatch):
+    from hsct_ms import paths
+    from hsct_ms.build.book import inputs_fingerprint
+
+    monkeypatch.delenv("VISITS_CSV", raising=False)
+    monkeypatch.delenv("RELAPSES_CSV", raising=False)
+    without = inputs_fingerprint(paths.SHIPPED_COHORT)
+    path = write(tmp_path, GOOD)
+    monkeypatch.setenv("VISITS_CSV", str(path))
+    first = inputs_fingerprint(paths.SHIPPED_COHORT)
+    path.write_text(GOOD + "P3,2,2.0\n")
+    assert len({without, first, inputs_fingerprint(paths.SHIPPED_COHORT)}) == 3
