@@ -127,13 +127,27 @@ def report(small: dict, large: dict) -> tuple[str, bool]:
     return "\n".join(lines), flat
 
 
+def describe_cohort(frame) -> str:
+    """The shape of a cohort in one line: subtypes, transplant years, deaths, and in how
+    many of the months its follow-up spans a worsening falls."""
+    counts = frame["subtype"].value_counts()
+    events = frame.loc[frame["worsening"] == 1, "dwfs_years"]
+    months_with_events = len(set((events * 12).astype(int)))
+    months_spanned = int(frame["followup_years"].max() * 12) + 1
+    return (", ".join(f"{subtype} {counts.get(subtype, 0):,}" for subtype in ("RRMS", "SPMS", "PPMS"))
+            + f"; transplants {frame['transplant_year'].min()}-{frame['transplant_year'].max()}; "
+            f"{int(frame['died'].sum()):,} deaths; {len(events):,} worsenings at {events.nunique():,} "
+            f"distinct times, in {months_with_events} of the {months_spanned} months of follow-up")
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hsct-bench-") as work:
         work = Path(work)
         large_cohort = work / f"cohort_{LARGE_N}.csv"
-        synthetic.write_cohort(synthetic.registry_cohort(LARGE_N, seed=LARGE_SEED), large_cohort)
+        registry = synthetic.registry_cohort(LARGE_N, seed=LARGE_SEED)
+        synthetic.write_cohort(registry, large_cohort)
         print(f"bench: building on {SHIPPED_COHORT.name} and on {LARGE_N:,} registry-shaped patients "
-              f"(synthetic.registry_cohort, seed {LARGE_SEED})...", flush=True)
+              f"(synthetic.registry_cohort, seed {LARGE_SEED}: {describe_cohort(registry)})...", flush=True)
         small = measure(f"{cohort.read_cohort(SHIPPED_COHORT).shape[0]} patients", SHIPPED_COHORT, work / "small")
         large = measure(f"{LARGE_N:,} patients", large_cohort, work / "large")
     text, flat = report(small, large)

@@ -11,6 +11,12 @@ chapters' own text: ``src/``, ``data/``, the cohort file, the small-count thresh
 the configuration), so an edit to ``src/`` or ``data/`` can never leave stale results
 on a page, while an edit to one chapter re-executes only the chapters whose code
 changed (jupyter-cache keys each notebook on its code cells).
+
+A build that fails never shows a stack trace: a bad cohort file stops it with the
+validator's message; a chapter that cannot be executed stops it before Sphinx starts,
+with one message per chapter (what could not be computed, why, what to do;
+:func:`hsct_ms.build.execute.failure_message`); a crash while Sphinx renders ends with
+one message naming the exception. The full tracebacks go to ``_build/logs/``.
 """
 
 from __future__ import annotations
