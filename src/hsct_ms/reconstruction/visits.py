@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from hsct_ms.inputs.cohort import load_cohort
 from hsct_ms.stats.disability import DEFAULT_RULE
 
 __all__ = ["VisitSettings", "SETTINGS", "ASSUMPTIONS", "VISITS_PATH", "ASSUMPTIONS_PATH",
-           "generate_visits", "visits_text", "assumptions_text", "write_visits"]
+           "generate_visits", "visits_text", "assumptions_text", "write_visits", "write_visits_for"]
 
 VISITS_PATH = paths.DATA_DIR / "visits.csv"
 ASSUMPTIONS_PATH = paths.DATA_DIR / "visits_assumptions.csv"
@@ -120,7 +121,8 @@ def _edss(value: float, low: float, high: float) -> float:
     return float(v)
 
 
-def _schedule(end: float, s: VisitSettings, rng: np.random.Generator) -> list[float]:
+def _schedule(end: float, s: VisitSettings, rng: np.random.Generator,
+              decimals: int = TIME_DECIMALS) -> list[float]:
     times = list(np.arange(0.5, s.six_monthly_until_years + 1e-9, 0.5))
     t = s.six_monthly_until_years + s.yearly_after
     while t < end + 1:
@@ -128,10 +130,11 @@ def _schedule(end: float, s: VisitSettings, rng: np.random.Generator) -> list[fl
         t += s.yearly_after
     jitter = rng.uniform(-s.jitter_years, s.jitter_years, size=len(times))
     missed = rng.uniform(size=len(times)) < s.miss_probability
-    return [round(float(x + j), TIME_DECIMALS) for x, j, m in zip(times, jitter, missed) if not m]
+    return [round(float(x + j), decimals) for x, j, m in zip(times, jitter, missed) if not m]
 
 
-def _patient(row, s: VisitSettings, rng: np.random.Generator) -> list[tuple[float, float]]:
+def _patient(row, s: VisitSettings, rng: np.random.Generator,
+             decimals: int = TIME_DECIMALS) -> list[tuple[float, float]]:
     b = float(row.baseline_edss)
     d = float(row.dwfs_years)
     f = float(row.followup_years)
@@ -140,7 +143,7 @@ def _patient(row, s: VisitSettings, rng: np.random.Generator) -> list[tuple[floa
     floor = 1.0 if b >= 1.0 else 0.0
     drift_mean = s.rrms_drift_per_year if row.subtype == "RRMS" else s.progressive_drift_per_year
     drift = rng.normal(drift_mean, s.drift_sd_per_year)
-    scheduled = _schedule(d, s, rng)
+    scheduled = _schedule(d, s, rng, decimals)
     noise = rng.normal(0.0, s.visit_noise_sd, size=len(scheduled) + 1)
     visits = []
     before = [t for t in scheduled if 0 < t <= d - s.min_gap_years]
@@ -150,39 +153,51 @@ def _patient(row, s: VisitSettings, rng: np.random.Generator) -> list[tuple[floa
         visits.append((t, _edss(b + slope * t + e, floor, below)))
     if row.worsening == 1:
         level = min(b + delta, 9.5)
-        visits.append((round(d, TIME_DECIMALS), level))
-        conf = round(d + s.confirmation_years, TIME_DECIMALS)
-        after = [conf] + [round(conf + k * s.yearly_after, TIME_DECIMALS)
+        visits.append((round(d, decimals), level))
+        conf = round(d + s.confirmation_years, decimals)
+        after = [conf] + [round(conf + k * s.yearly_after, decimals)
                           for k in range(1, int((f - conf) / s.yearly_after) + 1)]
         if f - after[-1] >= s.min_gap_years:
-            after.append(round(f, TIME_DECIMALS))
+            after.append(round(f, decimals))
         steps = rng.uniform(size=len(after)) < s.later_step_per_year * s.yearly_after
         for t, step in zip(after, steps):
             level = min(level + 0.5 * step, 9.5)
             visits.append((t, level))
     else:
-        visits.append((round(d, TIME_DECIMALS), _edss(b + slope * d + noise[-1], floor, below)))
+        visits.append((round(d, decimals), _edss(b + slope * d + noise[-1], floor, below)))
     return visits
 
 
-def generate_visits(cohort: pd.DataFrame | None = None, settings: VisitSettings = SETTINGS) -> pd.DataFrame:
-    """The assumed visits of the shipped cohort: ``patient_id``, ``years_since_transplant``, ``edss``."""
+def generate_visits(cohort: pd.DataFrame | None = None, settings: VisitSettings = SETTINGS,
+                    time_decimals: int = TIME_DECIMALS) -> pd.DataFrame:
+    """Assumed visits: ``patient_id``, ``years_since_transplant``, ``edss``.
+
+    By default for the shipped cohort; any cohort with the cohort file's columns works
+    (synthetic cohorts for benchmarks, the canary cohort of the privacy test, whose
+    times carry more decimals: ``time_decimals``).
+    """
     cohort = load_cohort(paths.SHIPPED_COHORT) if cohort is None else cohort
     rng = np.random.default_rng(settings.seed)
     rows = []
     for row in cohort.itertuples(index=False):
-        for t, e in _patient(row, settings, rng):
+        for t, e in _patient(row, settings, rng, time_decimals):
             rows.append((row.patient_id, t, e))
     return pd.DataFrame(rows, columns=["patient_id", "years_since_transplant", "edss"])
 
 
-def visits_text(visits: pd.DataFrame) -> str:
+def visits_text(visits: pd.DataFrame, time_decimals: int = TIME_DECIMALS) -> str:
     buffer = io.StringIO()
     w = csv.writer(buffer, lineterminator="\n")
     w.writerow(["patient_id", "years_since_transplant", "edss"])
     for p, t, e in visits.itertuples(index=False):
-        w.writerow([p, f"{t:.{TIME_DECIMALS}f}", f"{e:.1f}"])
+        w.writerow([p, f"{t:.{time_decimals}f}", f"{e:.1f}"])
     return buffer.getvalue()
+
+
+def write_visits_for(cohort: pd.DataFrame, path, time_decimals: int = TIME_DECIMALS) -> None:
+    """Write assumed visits for ``cohort`` (e.g. a synthetic or canary cohort) to ``path``."""
+    text = visits_text(generate_visits(cohort, time_decimals=time_decimals), time_decimals)
+    Path(path).write_text(text, encoding="utf-8", newline="")
 
 
 def assumptions_text(assumptions=ASSUMPTIONS) -> str:
