@@ -116,8 +116,9 @@ class ChapterFailure:
     own), CELL_ERROR (any other exception; ``exception`` is its ``Name: message`` line),
     TIMEOUT (a cell exceeded the cell timeout), KERNEL (the kernel or the executor
     failed) or STDERR (a cell wrote to stderr: MyST-NB would fail the strict build with a
-    bare "stderr was found" warning; ``exception`` is the first line written). ``cell`` counts code cells from 1; ``line`` is the line of the chapter's
-    source where that cell's code starts; ``log`` is the file with the full traceback.
+    bare "stderr was found" warning; ``exception`` is the first line written). ``cell``
+    counts code cells from 1; ``line`` is the line of the chapter's source where that
+    cell's code starts; ``log`` is the file with the full traceback.
     """
 
     chapter: str
