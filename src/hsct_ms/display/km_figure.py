@@ -276,7 +276,8 @@ def km_figure(
     data = figure_data(frames, duration_col, event_col, at_risk_times, level, min_count, min_at_risk)
     groups = list(frames)
     shown = default_groups(groups) if shown is None else [g for g in shown if g in groups]
-    t_max = max(float(data["curve"]["time"].max()), float(max(at_risk_times)))
+    # Every curve may be withheld (groups smaller than min_count): the axis then spans the at-risk times.
+    t_max = max([float(max(at_risk_times)), *data["curve"]["time"].astype(float)])
     x_scale = alt.Scale(domain=[0, math.ceil(t_max)], nice=False)
     ticks = [float(t) for t in at_risk_times]
     pick = alt.selection_point(name=LEGEND_PARAM, fields=["group"], bind="legend", toggle="true",

@@ -68,7 +68,8 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], level: float, le
     adjusted = f"pow(datum.survival, 1 / (1 - {SLIDER_PARAM}))"
     colour = alt.Color("group:N", title="Group", scale=group_colour_scale(groups), sort=groups)
     x = alt.X("time:Q", title="Years since transplant",
-              scale=alt.Scale(domain=[0, float(np.ceil(steps["time"].max()))], nice=False))
+              # Curves may all be withheld (small groups): the axis then reaches the year.
+              scale=alt.Scale(domain=[0, float(np.ceil(max([float(year), *steps["time"]])))], nice=False))
     y_scale = alt.Scale(domain=[0, 1])
     base = alt.Chart(steps).encode(x=x, color=colour)
     observed = base.mark_line(interpolate="step-after", strokeDash=[4, 3], opacity=0.45).encode(

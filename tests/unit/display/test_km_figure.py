@@ -272,3 +272,16 @@ def test_group_names_come_from_terms(spec):
         assert json.dumps(km_figure.group_name(group))[1:-1] in text
     assert km_figure.group_name(terms.ALL) == "Whole cohort"
     assert km_figure.group_name(terms.PROGRESSIVE, short=True) == terms.PROGRESSIVE
+
+
+def test_groups_smaller_than_the_threshold_give_a_figure_without_curves():
+    # Found by the generated cohorts (tests/unit/properties): with every group below the
+    # small-count threshold every curve is withheld, and the axis used to be NaN.
+    frames = {"RRMS": pd.DataFrame({"dwfs_years": [1.0, 2.5, 4.0], "worsening": [1, 0, 0]}),
+              "Progressive": pd.DataFrame({"dwfs_years": [0.5, 3.0], "worsening": [1, 0]})}
+    fig = charts.figure(km_figure.km_figure(frames, min_count=5), alt_text="test")
+    datasets = list(fig.spec["datasets"].values())
+    assert [] in datasets and not any("survival" in row for rows in datasets for row in rows)
+    (at_risk,) = [pd.DataFrame(rows) for rows in datasets if rows]
+    assert (at_risk.loc[at_risk["time"] == 0, "at_risk_label"] == "<5").all()
+    assert "NaN" not in json.dumps(fig.spec)

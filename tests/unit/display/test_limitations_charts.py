@@ -101,3 +101,14 @@ def test_charts_of_published_numbers_and_of_the_ensemble_are_bounded_by_their_in
     members = ensemble.members(ensemble.load_ensemble())
     figure = charts.figure(limitations_charts.ensemble_hazard_ratio_chart(members, 1.5), alt_text="t")
     assert figure.data_rows == figure.row_bound == len(members) + 2
+
+
+def test_unrecorded_events_chart_with_every_curve_withheld_has_a_finite_axis():
+    # Found by the generated cohorts: groups below the small-count threshold.
+    from hsct_ms.display import charts
+    frames = {label: pd.DataFrame({"dwfs_years": [1.0, 2.0, 3.0], "worsening": [1, 0, 0]})
+              for label in terms.COMPARED_GROUPS}
+    figure = charts.figure(limitations_charts.unrecorded_events_chart(frames, 0.5, "One half", min_count=5),
+                           alt_text="t")
+    assert "NaN" not in json.dumps(figure.spec)
+    assert figure.spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 10.0]
