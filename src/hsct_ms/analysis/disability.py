@@ -20,7 +20,7 @@ from hsct_ms.stats import kaplan_meier
 from hsct_ms.stats.disability import DEFAULT_RULE, SENSITIVITY_RULES, DisabilityRule, derive_endpoints
 from hsct_ms.stats.edss_change import EdssSlope, annualised_change, edss_by_bin, with_baseline
 
-__all__ = ["GROUPS", "derived_endpoints", "agreement_table", "improvement_table",
+__all__ = ["GROUPS", "prederive", "derived_endpoints", "agreement_table", "improvement_table",
            "sensitivity_table", "edss_bins", "rrms_slope", "published_slope", "slope_over_followup"]
 
 #: Groups of the chapter's tables, in display order.
@@ -41,6 +41,26 @@ def derived_endpoints(data: VisitsData, patients: pd.DataFrame,
     out = derived.assign(subtype=derived["patient_id"].map(subtype))
     out.attrs = derived.attrs
     return out
+
+
+def prederive(patients: pd.DataFrame | None = None) -> int:
+    """Derive (and cache) every rule the chapter uses, for the cohort and visits of this build.
+
+    For the build driver: run in the terminal before the chapters execute, it shows the
+    progress bar there (chapters run in kernels, which have no terminal) and the chapter
+    then reads every result from the cache. Returns the number of patients derived, 0
+    when the build has no visits file.
+    """
+    from hsct_ms.inputs.cohort import load_cohort
+    from hsct_ms.inputs.visits import load_visits
+
+    patients = load_cohort() if patients is None else patients
+    data = load_visits(patients)
+    if data is None:
+        return 0
+    for rule in dict.fromkeys((DEFAULT_RULE,) + tuple(SENSITIVITY_RULES)):
+        derived_endpoints(data, patients, rule)
+    return int(data.visits["patient_id"].nunique())
 
 
 def agreement_table(patients: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:

@@ -321,7 +321,8 @@ def derive_endpoints(visits: pd.DataFrame, cohort: pd.DataFrame, rule: Disabilit
     if use_cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            # One temporary name per process: chapters may derive the same input at once.
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             out.to_csv(tmp, index=False)
             tmp.replace(path)
         except OSError:

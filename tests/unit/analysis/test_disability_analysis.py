@@ -125,3 +125,12 @@ def test_edss_chart_draws_no_small_bin_and_no_patient():
     assert '"0-1"' not in text and "patient_id" not in text
     rows = shown.edss_rows(bins, lambda n: "<5" if n < 5 else str(n), 5)
     assert rows["Mean EDSS"].tolist() == ["4.00", "withheld"]
+
+
+def test_prederive_fills_the_cache_the_chapter_reads(shipped, shipped_visits, tmp_path, monkeypatch):
+    monkeypatch.setenv(rule_module.CACHE_VARIABLE, str(tmp_path / "fresh"))
+    monkeypatch.delenv("VISITS_CSV", raising=False)
+    assert disability.prederive(shipped) == 210
+    assert len(list((tmp_path / "fresh").glob("*.csv"))) == 6
+    monkeypatch.setattr(rule_module, "_derive_chunk", lambda task: pytest.fail("derived again"))
+    disability.sensitivity_table(shipped_visits, shipped)
