@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 # Stamp written after a successful install: its timestamp says the venv is current.
 VENV_STAMP := $(VENV)/.requirements-installed
 
-.PHONY: book test test-fast notebooks cohort ensemble bench lock lab clean venv
+.PHONY: book pdf test test-fast notebooks cohort ensemble bench lock lab clean venv
 
 venv: $(VENV_STAMP)
 
@@ -22,9 +22,15 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 book: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms book
 
-## Run every test: unit tests, strict nbval on notebooks/, the built site in Chromium.
+## Build the PDF edition into _build/pdf/hsct-ms-book.pdf: the website first (as make book,
+## on $$COHORT_CSV when set), then its chapters on one page, printed by Chromium; a copy goes
+## into the site, whose header links to it.
+pdf: $(VENV_STAMP)
+	$(BIN)/python -m hsct_ms.build.pdf
+
+## Run every test: unit tests, strict nbval on notebooks/, the built site in Chromium, the PDF.
 ## Books built on test cohorts start in the background at collection (tests/conftest.py).
-test: book
+test: book pdf
 	$(BIN)/python -m pytest
 
 ## Unit tests only (tests/unit/, mirroring src/hsct_ms/): no book build, no R, no browser.
