@@ -4,7 +4,8 @@ Registered in ``_config.yml`` (``sphinx.extra_extensions``, after ``hsct_ms.buil
 it does two things on the HTML builder:
 
 1. Adds "Book (.pdf)" at the top of the download menu in the header of every page, a link to
-   ``hsct-ms-book.pdf`` at the root of the site. ``make pdf`` (:mod:`hsct_ms.build.pdf`)
+   ``hsct-ms-book.pdf`` at the root of the site (and renames the theme's ".pdf" entry, which
+   prints the page shown, "Print this page"). ``make pdf`` (:mod:`hsct_ms.build.pdf`)
    builds the site and then writes the PDF there; the link names the file the PDF step
    writes (:data:`hsct_ms.build.pdf.PDF_NAME`).
 2. Loads the print stylesheet (``static/print.css``, media ``print``), so that a reader who
@@ -19,6 +20,7 @@ from hsct_ms.build.pdf import PDF_NAME
 
 DOWNLOAD_GROUP = "download-buttons"  # sphinx-book-theme's label for its download menu
 PRINT_CSS = "print.css"
+THEME_PRINT_BUTTON = "download-pdf-button"  # the theme's window.print() entry
 
 
 def pdf_button(pathto) -> dict:
@@ -38,6 +40,9 @@ def add_pdf_button(header_buttons: list, pathto) -> bool:
     for button in header_buttons:
         if button.get("label") == DOWNLOAD_GROUP and isinstance(button.get("buttons"), list):
             entries = [entry for entry in button["buttons"] if entry.get("label") != "download-book-pdf-button"]
+            for entry in entries:  # the theme's own ".pdf" prints the page shown: say so
+                if entry.get("label") == THEME_PRINT_BUTTON:
+                    entry["text"] = "Print this page"
             button["buttons"] = [pdf_button(pathto)] + entries
             return True
     return False

@@ -86,6 +86,7 @@ def test_the_book_pdf_comes_first_in_the_download_menu_once():
     assert [entry["label"] for entry in entries] == [
         "download-book-pdf-button", "download-source-button", "download-pdf-button"]
     assert entries[0]["url"] == f"../{pdf.PDF_NAME}" and entries[0]["type"] == "link"
+    assert entries[2]["text"] == "Print this page"
 
 
 def test_no_download_menu_no_link():
