@@ -64,21 +64,24 @@ def prederive(patients: pd.DataFrame | None = None) -> int:
 
 
 def agreement_table(patients: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
-    """Per group: patients, worsenings in the file and derived, and patients whose
-    derived status and time equal the file's (same status, times within a day)."""
+    """Per group: patients, worsenings in the file and derived, patients whose derived
+    status and time equal the file's (same status, times within a day), patients with
+    another status, and patients with the same status at another time. Counts only: no
+    patient's own difference is reported."""
     merged = patients[["patient_id", "subtype", "dwfs_years", "worsening"]].merge(
         derived[["patient_id", "dwfs_years", "worsening"]], on="patient_id", suffixes=("_file", "_derived"))
     same_status = merged["worsening_file"] == merged["worsening_derived"]
-    gap = (merged["dwfs_years_file"] - merged["dwfs_years_derived"]).abs()
-    merged["same"] = same_status & (gap <= SAME_VISIT_YEARS)
-    merged["gap_days"] = gap * DAYS_PER_YEAR
+    same_time = (merged["dwfs_years_file"] - merged["dwfs_years_derived"]).abs() <= SAME_VISIT_YEARS
+    merged["same"] = same_status & same_time
+    merged["other_status"] = ~same_status
+    merged["other_time"] = same_status & ~same_time
     rows = []
     for group, members in _groups(merged).items():
         rows.append((group, len(members), int(members["worsening_file"].sum()),
                      int(members["worsening_derived"].sum()), int(members["same"].sum()),
-                     float(members["gap_days"].max()) if len(members) else np.nan))
+                     int(members["other_status"].sum()), int(members["other_time"].sum())))
     return pd.DataFrame(rows, columns=["group", "patients", "worsening_file", "worsening_derived",
-                                       "same", "largest_gap_days"])
+                                       "same", "other_status", "other_time"])
 
 
 def improvement_table(derived: pd.DataFrame) -> pd.DataFrame:

@@ -44,7 +44,8 @@ def agreement_rows(agreement: pd.DataFrame, count: Callable) -> pd.DataFrame:
         "Worsenings in the cohort file": agreement["worsening_file"].map(count),
         "Worsenings derived from visits": agreement["worsening_derived"].map(count),
         "Same status and time (within a day)": agreement["same"].map(count),
-        "Largest time difference (days)": agreement["largest_gap_days"].map(lambda d: f"{d:.0f}"),
+        "Another status": agreement["other_status"].map(count),
+        "Same status, another time": agreement["other_time"].map(count),
     })
 
 

@@ -134,3 +134,13 @@ def test_prederive_fills_the_cache_the_chapter_reads(shipped, shipped_visits, tm
     assert len(list((tmp_path / "fresh").glob("*.csv"))) == 6
     monkeypatch.setattr(rule_module, "_derive_chunk", lambda task: pytest.fail("derived again"))
     disability.sensitivity_table(shipped_visits, shipped)
+
+
+def test_agreement_counts_each_kind_of_difference():
+    patients = pd.DataFrame({"patient_id": ["A", "B", "C"], "subtype": ["RRMS", "RRMS", "SPMS"],
+                             "dwfs_years": [2.0, 3.0, 4.0], "worsening": [1, 0, 1]})
+    derived = pd.DataFrame({"patient_id": ["A", "B", "C"], "dwfs_years": [2.001, 3.0, 5.0],
+                            "worsening": [1, 1, 1]})
+    table = disability.agreement_table(patients, derived).set_index("group")
+    assert table.loc[terms.ALL, ["same", "other_status", "other_time"]].tolist() == [1, 1, 1]
+    assert table.loc[terms.RRMS, ["same", "other_status", "other_time"]].tolist() == [1, 1, 0]
