@@ -19,7 +19,8 @@ from hsct_ms.terms import SUBTYPES
 
 __all__ = [
     "Column", "SCHEMA", "SCHEMA_BY_NAME", "REQUIRED_COLUMNS", "SUBTYPES", "EDSS_SCALE",
-    "AGE_MIN", "AGE_MAX", "FIRST_TRANSPLANT_YEAR", "current_year", "max_followup_years", "schema_table", "IDENTIFIERS", "ALIASES",
+    "AGE_MIN", "AGE_MAX", "FIRST_TRANSPLANT_YEAR", "current_year", "max_followup_years", "schema_table",
+    "IDENTIFIERS", "ALIASES",
     "MISSING_TOKENS", "NUMBER_PATTERN", "INTEGER_PATTERN", "DECIMAL_COMMA_PATTERN",
     "normalised_name",
 ]
