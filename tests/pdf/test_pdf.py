@@ -174,6 +174,18 @@ def test_fonts_are_embedded(edition):
     assert not not_embedded, "fonts not embedded:\n" + "\n".join(not_embedded)
 
 
+def test_figures_are_vector_graphics(edition):
+    # Charts are SVG drawn by vega-embed, so the PDF holds no raster image beyond the pictures
+    # the pages themselves show (<img> in a chapter's article).
+    pictures = sum(len(re.findall(r"<img\b", page.split("<article", 1)[-1].split("</article>", 1)[0]))
+                   for page in site_pages(edition.site).values())
+    listing = subprocess.run([tool("pdfimages"), "-list", str(edition.pdf)], capture_output=True, text=True,
+                             check=True).stdout
+    rasters = listing.splitlines()[2:]
+    assert len(rasters) <= pictures, f"{len(rasters)} raster images in the PDF, {pictures} pictures in the site:\n" \
+        + "\n".join(rasters[:10])
+
+
 def test_no_text_runs_off_the_page_or_into_the_side_margins(edition):
     layout = subprocess.run([tool("pdftotext"), "-bbox", str(edition.pdf), "-"],
                             capture_output=True, text=True, check=True).stdout
