@@ -27,12 +27,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hsct_ms.reconstruction import synthetic
+from hsct_ms.reconstruction import synthetic, visits
 from hsct_ms.paths import REPO_ROOT, SITE_DIR
 
 # A user cohort whose ids and decimals appear nowhere else: any of them found in a
 # built site is a leaked patient-level value.
 CANARY_ID_PREFIX = "CANARY-q7Zx-"
+#: The canary cohort's EDSS visits file, written beside it (read through VISITS_CSV).
+CANARY_VISITS = "visits.csv"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -82,9 +84,11 @@ def small_centre_cohort() -> pd.DataFrame:
 
 def write_canary_cohort(path: Path) -> Path:
     """A 200-patient user cohort: unique ids, times with 6 decimals, ages with 4; few deaths
-    and PPMS patients, so small-count suppression has something to hide."""
+    and PPMS patients, so small-count suppression has something to hide. Beside it, its
+    EDSS visits (``visits.csv``, visit times with 6 decimals), which the build reads."""
     frame = synthetic.resampled_cohort(200, seed=7, id_prefix=CANARY_ID_PREFIX, time_decimals=6, age_decimals=4)
     synthetic.write_cohort(frame, path)
+    visits.write_visits_for(frame, path.parent / CANARY_VISITS, time_decimals=6)
     return path
 
 
@@ -100,6 +104,17 @@ WHOLE_BOOK_BUILDS = {
 }
 BUILDS_KEY = pytest.StashKey()
 MODULE_JOBS_KEY = pytest.StashKey()
+
+
+def build_env(cohort_file: Path) -> dict:
+    """The environment of a whole-book build: one core; the visits file beside the cohort
+    file (:data:`CANARY_VISITS`) when there is one, else none."""
+    env = dict(os.environ, HSCT_MS_BUILD_PROCESSES="1")
+    env.pop("VISITS_CSV", None)
+    env.pop("RELAPSES_CSV", None)
+    if (cohort_file.parent / CANARY_VISITS).exists():
+        env["VISITS_CSV"] = str(cohort_file.parent / CANARY_VISITS)
+    return env
 
 
 class BackgroundBuilds:
@@ -132,7 +147,7 @@ class BackgroundBuilds:
                     command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                     start_new_session=True, preexec_fn=lambda: os.nice(10),
                     # One core for these builds, the other for the tests running meanwhile.
-                    env=dict(os.environ, HSCT_MS_BUILD_PROCESSES="1"))
+                    env=build_env(self.cohorts[name]))
                 log, _ = self.process.communicate()
                 self.results[name] = (self.process.returncode, log, output_root / "_build" / "html")
             except Exception as error:  # reported by the test that reads this build

@@ -14,7 +14,7 @@ import time
 
 import pandas as pd
 
-from conftest import CANARY_ID_PREFIX, small_centre_cohort
+from conftest import CANARY_ID_PREFIX, CANARY_VISITS, small_centre_cohort
 from hsct_ms import terms
 from hsct_ms.build import book
 from hsct_ms.paths import REPO_ROOT
@@ -36,6 +36,19 @@ def test_no_patient_level_value_reaches_the_site(canary_site, canary_cohort):
              for path, text in site_text(canary_site).items() for needle in needles if needle in text]
     assert not leaks, "patient-level values in the site:\n" + "\n".join(leaks[:20])
     assert not any(CANARY_ID_PREFIX in text for text in site_text(canary_site).values())
+
+
+def test_no_visit_value_reaches_the_site(canary_site, canary_cohort):
+    visits = pd.read_csv(canary_cohort.parent / CANARY_VISITS, dtype=str)
+    # Visit times carry 6 decimals: each is a distinctive string.
+    needles = {value for value in visits["years_since_transplant"] if len(value) >= 7}
+    assert len(needles) > 500, "the canary visits must carry distinctive values, or this test proves nothing"
+    page = (canary_site / "chapters" / "disability.html").read_text()
+    # The agreement table's header exists only when the visits were read and derived.
+    assert "Same status and time" in page, "the canary build must compute from its visits"
+    leaks = [f"{path.relative_to(canary_site)}: {needle}"
+             for path, text in site_text(canary_site).items() for needle in needles if needle in text]
+    assert not leaks, "visit times in the site:\n" + "\n".join(leaks[:20])
 
 
 def test_landing_page_names_the_cohort_file(canary_site, canary_cohort):
