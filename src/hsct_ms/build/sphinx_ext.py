@@ -39,14 +39,16 @@ BUNDLE_NAME = "vega-bundle.js"
 STATIC_DIR = Path(__file__).parent / "static"
 FAVICON = STATIC_DIR / "favicon.svg"
 FAVICON_ICO = STATIC_DIR / "favicon.ico"
+CHARTS_JS = "hsct-ms-charts.js"
 
 
 def chart_html(spec: dict) -> str:
     """HTML for one chart: a container and the call that draws it.
 
     The id comes from a hash of the spec, so the same chart gives the same page.
-    ``vegaEmbed`` is defined by the deferred bundle, which runs before
-    ``DOMContentLoaded``; the chart is drawn on that event.
+    ``vegaEmbed`` (the deferred bundle) and ``hsctChart`` (``static/hsct-ms-charts.js``,
+    deferred too) are defined before ``DOMContentLoaded``; the chart is drawn on that
+    event, by ``hsctChart``, which fits it to its column with legible text.
     """
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     chart_id = "vega-chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:16]
@@ -57,7 +59,7 @@ def chart_html(spec: dict) -> str:
         f'<div class="vega-chart" id="{chart_id}" role="img" aria-label="{label}"></div>\n'
         f"<script>\n"
         f'document.addEventListener("DOMContentLoaded", function () {{\n'
-        f'  vegaEmbed("#{chart_id}", {safe_json}, {{"actions": false, "renderer": "svg"}})'
+        f'  hsctChart("#{chart_id}", {safe_json})'
         f'.catch(function (err) {{ console.error("{chart_id}: " + err); }});\n'
         f"}});\n</script>"
     )
@@ -158,6 +160,7 @@ def setup(app):
     app.add_js_file(BUNDLE_NAME, loading_method="defer")
     app.add_css_file("hsct-ms.css")
     app.add_js_file("hsct-ms.js", loading_method="defer")
+    app.add_js_file(CHARTS_JS, loading_method="defer")
     app.connect("build-finished", _write_bundle)
     app.connect("build-finished", _write_execution_times)
     # Before the theme's header buttons (priority 501) read ipynb_source.
@@ -166,6 +169,7 @@ def setup(app):
     # Before Sphinx checks that html_favicon exists (priority 800).
     app.connect("config-inited", _set_favicon, priority=400)
     app.connect("build-finished", _write_root_favicon)
+    app.connect("html-page-context", _default_mode)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
@@ -177,6 +181,13 @@ def _add_static_dir(app):
 def _set_favicon(app, config):
     if not config.html_favicon:
         config.html_favicon = str(FAVICON)
+
+
+def _default_mode(app, pagename, templatename, context, doctree):
+    """The theme's layout reads ``default_mode`` from the page context, which nothing sets:
+    its script then logs "Got invalid theme mode" (console.error) on a reader's first
+    visit. "auto" follows the reader's system setting, as the theme does after that error."""
+    context.setdefault("default_mode", "auto")
 
 
 def _write_root_favicon(app, exception):
