@@ -11,6 +11,7 @@ exception, or a warning (which fails the strict build), fails the test.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -125,3 +126,9 @@ def test_a_registry_of_100000_patients_gives_charts_within_their_grid_bound():
     for figure in figures:
         assert figure.data_rows <= figure.row_bound
     assert figures[0].data_rows > 4 * 23 * 12  # every month of every group is there
+    # On the month grid the tooltips and the at-risk table still give the same numbers.
+    datasets = [pd.DataFrame(rows) for rows in figures[0].spec["datasets"].values() if rows]
+    (curve,) = [d for d in datasets if "survival" in d]
+    (table,) = [d for d in datasets if "survival" not in d and "at_risk_label" in d]
+    merged = table.merge(curve[["group", "time", "at_risk_label"]], on=["group", "time"], suffixes=("", "_tip"))
+    assert len(merged) == len(table) and (merged["at_risk_label"] == merged["at_risk_label_tip"]).all()
