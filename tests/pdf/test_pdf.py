@@ -157,12 +157,43 @@ def test_the_title_page_gives_the_builds_provenance(edition):
     assert built.group(1) == "".join(created.groups()[:3])
     n_patients = len(pd.read_csv(edition.cohort))
     assert squeeze(f"Patients in it {n_patients}") in first
-    # The contents follow the title page and list every chapter.
-    contents = squeeze(edition.page_text(2) + edition.page_text(3))
-    assert contents.startswith("Contents")
-    for name, page in site_pages(edition.site).items():
-        title = plain(re.search(r"<h1>(.*?)</h1>", page, flags=re.S).group(1))
-        assert squeeze(title) in contents, f"the contents lack {name}"
+
+
+def contents_entries(edition: Edition) -> list[tuple[str, int]]:
+    """(entry, page number) from the contents pages that follow the title page."""
+    entries, number = [], 2
+    while True:
+        layout = subprocess.run([tool("pdftotext"), "-layout", "-f", str(number), "-l", str(number),
+                                 str(edition.pdf), "-"], capture_output=True, text=True, check=True).stdout
+        lines = [line.strip() for line in layout.splitlines() if line.strip()]
+        if number == 2:
+            assert lines and lines[0] == "Contents", "no contents after the title page"
+            lines = lines[1:]
+        found = [(m.group(1), int(m.group(2))) for line in lines if (m := re.fullmatch(r"(.+?)\s{2,}(\d+)", line))]
+        if not found:
+            # The body starts after the contents, so each page found is a page of the body.
+            assert entries and min(page for _, page in entries) >= number, "contents point into themselves"
+            return entries
+        entries += found
+        number += 1
+
+
+def test_the_contents_give_the_page_of_every_chapter_and_section(edition):
+    entries = contents_entries(edition)
+    pages = subprocess.run([tool("pdftotext"), str(edition.pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    # Every chapter is listed, in reading order.
+    titles = [plain(re.search(r"<h1>(.*?)</h1>", page, flags=re.S).group(1)).strip()
+              for page in site_pages(edition.site).values()]
+    listed = [next((i for i, (entry, _) in enumerate(entries) if squeeze(title) in squeeze(entry)), None)
+              for title in titles]
+    assert None not in listed, f"chapters missing from the contents: {[t for t, i in zip(titles, listed) if i is None]}"
+    assert listed == sorted(listed), "the contents are not in reading order"
+    # Each entry's heading is on the page the contents give, and pages only go forward.
+    wrong = [f"{entry!r} is not on page {page}" for entry, page in entries
+             if squeeze(entry) not in squeeze(pages[page - 1])]
+    assert not wrong, "\n".join(wrong)
+    assert [page for _, page in entries] == sorted(page for _, page in entries)
 
 
 def test_fonts_are_embedded(edition):

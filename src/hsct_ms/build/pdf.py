@@ -27,6 +27,7 @@ an element wider than the page) stops with a message, and no PDF is written.
 from __future__ import annotations
 
 import argparse
+import re
 import datetime as dt
 import html
 import os
@@ -138,42 +139,46 @@ def title_page_html(title: str, facts: Provenance) -> str:
     )
 
 
-# Runs in the page: chapters are the level-2 headings of the single page (the landing page's
-# own title is level 1). Returns nothing; builds the contents after the title page.
+# Runs in the page: the contents, after the title page. Chapters are the level-2 headings of
+# the single page (the landing page's own title is level 1), with their sections. Each entry
+# has a slot for its page number, as wide as any number will be, and its heading gets a marker
+# (white 1 px text, out of the flow, so the layout does not move) that pdftotext finds in a
+# first print; :data:`PAGE_NUMBERS_SCRIPT` then fills the slots and removes the markers.
 CONTENTS_SCRIPT = r"""
 () => {
   const article = document.querySelector("article.bd-article");
   const list = document.createElement("ol");
-  const heading = (h) => {
+  let count = 0;
+  const entry = (h) => {
     const clone = h.cloneNode(true);
     clone.querySelectorAll(".headerlink").forEach((a) => a.remove());
-    return clone.textContent.trim();
-  };
-  const anchor = (h) => (h.closest("section") || h).id;
-  const first = article.querySelector("h1");
-  const home = document.createElement("li");
-  home.innerHTML = '<a></a>';
-  home.firstChild.href = "#" + anchor(first);
-  home.firstChild.textContent = heading(first);
-  list.appendChild(home);
-  for (const h2 of article.querySelectorAll("span[id^='document-'] + section > h2")) {
     const item = document.createElement("li");
+    const line = document.createElement("span");
+    line.className = "pdf-contents-line";
     const link = document.createElement("a");
-    link.href = "#" + anchor(h2);
-    link.textContent = heading(h2);
-    item.appendChild(link);
+    link.href = "#" + (h.closest("section") || h).id;
+    link.textContent = clone.textContent.trim();
+    const page = document.createElement("span");
+    page.className = "pdf-contents-page";
+    page.dataset.mark = String(count);
+    page.textContent = "000";
+    line.append(link, page);
+    item.appendChild(line);
+    const marker = document.createElement("span");
+    marker.className = "pdf-page-marker";
+    marker.textContent = " PDFMARK" + count + "KRAMFDP ";
+    h.prepend(marker);
+    count += 1;
+    return item;
+  };
+  list.appendChild(entry(article.querySelector("h1")));
+  for (const h2 of article.querySelectorAll("span[id^='document-'] + section > h2")) {
+    const item = entry(h2);
     const sections = [...h2.parentElement.querySelectorAll(":scope > section > h3")]
       .filter((h3) => !h3.closest(".pdf-omitted"));
     if (sections.length) {
       const sub = document.createElement("ol");
-      for (const h3 of sections) {
-        const li = document.createElement("li");
-        const a = document.createElement("a");
-        a.href = "#" + anchor(h3);
-        a.textContent = heading(h3);
-        li.appendChild(a);
-        sub.appendChild(li);
-      }
+      for (const h3 of sections) sub.appendChild(entry(h3));
       item.appendChild(sub);
     }
     list.appendChild(item);
@@ -184,8 +189,36 @@ CONTENTS_SCRIPT = r"""
   contents.innerHTML = '<p class="pdf-contents-title">Contents</p>';
   contents.appendChild(list);
   document.getElementById("pdf-title-page").after(contents);
+  return count;
 }
 """
+
+# Runs in the page: the page numbers found in the first print go into the contents' slots;
+# the markers go.
+PAGE_NUMBERS_SCRIPT = r"""
+(pages) => {
+  for (const slot of document.querySelectorAll(".pdf-contents-page")) slot.textContent = String(pages[slot.dataset.mark]);
+  document.querySelectorAll(".pdf-page-marker").forEach((marker) => marker.remove());
+}
+"""
+MARKER = re.compile(r"PDFMARK(\d+)KRAMFDP")
+
+
+def marker_pages(pdf_file: Path, count: int) -> dict[str, int]:
+    """Page (1-based) of each heading marker in a first print, by pdftotext."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        raise PdfError("pdftotext not found: install Debian's poppler-utils (see .ci/run)")
+    text = subprocess.run([pdftotext, str(pdf_file), "-"], capture_output=True, text=True, check=True).stdout
+    pages = {}
+    for number, page in enumerate(text.split("\f"), start=1):
+        for mark in MARKER.findall(page):
+            pages.setdefault(mark, number)
+    missing = [str(k) for k in range(count) if str(k) not in pages]
+    if missing:
+        raise PdfError(f"the first print lost the page markers of {len(missing)} headings: {', '.join(missing[:5])}")
+    return pages
+
 
 # Runs in the page: a section whose only content under its heading is code the website hides
 # (e.g. "Imports") has nothing to print; it is marked and left out (not from the website).
@@ -418,7 +451,7 @@ def print_pdf(page_file: Path, pdf_path: Path, facts: Provenance, title: str, se
                              title_page_html(title, facts))
             omitted = page.evaluate(OMIT_EMPTY_SECTIONS_SCRIPT)
             notes = page.evaluate(INTERACTIVE_NOTE_SCRIPT)
-            page.evaluate(CONTENTS_SCRIPT)
+            entries = page.evaluate(CONTENTS_SCRIPT)
             # Charts sized to the screen viewport redraw at the text width (vega-embed listens
             # to resizes); wait a moment, then check every box fits the printed text block.
             page.wait_for_timeout(300)
@@ -434,10 +467,15 @@ def print_pdf(page_file: Path, pdf_path: Path, facts: Provenance, title: str, se
             charts = page.evaluate("document.querySelectorAll('.vega-chart svg').length")
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
             partial = pdf_path.with_suffix(".pdf.part")
-            page.pdf(path=str(partial), format=PAGE_FORMAT, print_background=True,
-                     margin={side: f"{mm}mm" for side, mm in MARGINS_MM.items()},
-                     display_header_footer=True, header_template="<span></span>",
-                     footer_template=footer_template(title), outline=True, tagged=True)
+            options = dict(format=PAGE_FORMAT, print_background=True,
+                           margin={side: f"{mm}mm" for side, mm in MARGINS_MM.items()},
+                           display_header_footer=True, header_template="<span></span>",
+                           footer_template=footer_template(title), outline=True, tagged=True)
+            # First print: where each heading falls; second: with those pages in the contents
+            # (the slots kept their width and the markers were out of the flow: same layout).
+            page.pdf(path=str(partial), **options)
+            page.evaluate(PAGE_NUMBERS_SCRIPT, marker_pages(partial, entries))
+            page.pdf(path=str(partial), **options)
             partial.replace(pdf_path)
         finally:
             browser.close()
@@ -454,7 +492,9 @@ def build_pdf(cohort_path: Path | None = None, output_root: Path = REPO_ROOT, qu
     started = time.perf_counter()
     output_root = Path(output_root).resolve()
     pdf_path = output_root / "_build" / "pdf" / PDF_NAME
-    pdf_path.unlink(missing_ok=True)
+    site_copy = output_root / "_build" / "html" / PDF_NAME
+    for stale in (pdf_path, site_copy):  # a failed run leaves no PDF of an earlier build
+        stale.unlink(missing_ok=True)
     returncode = build_book(force=force, cohort_path=cohort_path, output_root=output_root, quiet=quiet)
     if returncode != 0:
         print("make pdf: the website did not build, so no PDF was made.", file=sys.stderr)
@@ -467,7 +507,6 @@ def build_pdf(cohort_path: Path | None = None, output_root: Path = REPO_ROOT, qu
     except PdfError as error:
         print(f"make pdf: no PDF was made: {error}", file=sys.stderr)
         return 1
-    site_copy = output_root / "_build" / "html" / PDF_NAME
     shutil.copy2(pdf_path, site_copy)
     print(f"make pdf: wrote {pdf_path} ({pdf_path.stat().st_size / 1e6:.1f} MB; {checked['charts']} charts, "
           f"math {checked['math']}, {checked['tables_set_smaller']} wide tables set smaller) and its copy in the site, in {time.perf_counter() - started:.1f} s")
