@@ -14,8 +14,17 @@
    Vega-Lite chart has drawn its SVG and MathJax (when the page has math) has typeset; adds
    a title page with the build's provenance and a table of contents; applies the print
    stylesheet ``static/print.css``; checks that nothing is wider than the printed page; and
-   prints A4 with page numbers and a PDF outline. Charts stay SVG, so they are vector
+   prints A4 with page numbers and a PDF outline, twice: poppler's ``pdftotext`` finds in the
+   first print the page of each heading, which the contents of the second print then give.
+   Charts stay SVG (no shadow or filter that Chromium would rasterise), so they are vector
    graphics in the PDF; Chromium embeds (subsets of) every font it uses.
+
+Why Chromium rather than Sphinx's LaTeX builder: the charts are Vega-Lite specs that
+vega-embed draws in a browser, the tables are HTML, the math is MathJax; Chromium prints all
+of them as the site shows them, and it is already installed for the browser tests. The LaTeX
+route would need TeX Live (hundreds of MB of Debian packages) and a second rendering of every
+chart (vl-convert to PDF) and table, whose look and privacy rules would then have to be kept
+equal to the site's by hand.
 4. Writes ``_build/pdf/hsct-ms-book.pdf`` and a copy at the root of the website
    (``_build/html/hsct-ms-book.pdf``), where the site's header links to it
    (:mod:`hsct_ms.build.pdf_link`).
