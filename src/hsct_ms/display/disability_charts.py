@@ -49,7 +49,7 @@ def edss_chart(bins: pd.DataFrame, min_count: int = 0, width: int = 520, height:
     bars = base.mark_rule(strokeWidth=2).encode(
         y=alt.Y("ci_lower:Q", title="Mean EDSS", scale=alt.Scale(zero=False)), y2="ci_upper:Q")
     points = base.mark_point(filled=True, size=60).encode(
-        y="mean:Q", shape=alt.Shape("group:N", sort=groups, title="Group"),
+        y="mean:Q", shape=alt.Shape("group:N", sort=groups, title="Group", scale=alt.Scale(domain=groups)),
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("bin:N", title="Years"),
                  alt.Tooltip("mean:Q", title="Mean EDSS", format=".2f"),
                  alt.Tooltip("ci_lower:Q", title="95% lower", format=".2f"),
@@ -70,21 +70,22 @@ def sensitivity_chart(frame: pd.DataFrame, groups=terms.COMPARED_GROUPS, min_cou
     groups = [g for g in groups if g in set(frame["group"])]
     enough = ~((min_count > 0) & (frame["at_risk"] < min_count))
     data = frame[frame["group"].isin(groups) & enough][["rule", "group", "year", "survival", "lower", "upper"]].copy()
+    years = [f"{y:g} years" for y in sorted(set(frame["year"]))]
     data["year"] = data["year"].map(lambda y: f"{y:g} years")
     order = list(dict.fromkeys(frame["rule"]))
     colour = alt.Color("group:N", title="Group", scale=group_colour_scale(groups), sort=groups)
-    y = alt.Y("rule:N", title=None, sort=order)
+    y = alt.Y("rule:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
     offset = alt.YOffset("group:N", sort=groups)
     base = alt.Chart().encode(y=y, yOffset=offset, color=colour)
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("lower:Q", title="Worsening-free (%)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])), x2="upper:Q")
     points = base.mark_point(filled=True, size=50).encode(
-        x="survival:Q", shape=alt.Shape("group:N", sort=groups, title="Group"),
+        x="survival:Q", shape=alt.Shape("group:N", sort=groups, title="Group", scale=alt.Scale(domain=groups)),
         tooltip=[alt.Tooltip("rule:N", title="Definition"), alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("survival:Q", title="DWFS", format=".1%")])
     chart = alt.layer(bars, points, data=data).properties(width=width, height=height).facet(
-        column=alt.Column("year:N", title=None))
+        column=alt.Column("year:N", title=None, sort=years))
     return legible(bounded(chart, sensitivity_row_bound(len(groups))))
 
 

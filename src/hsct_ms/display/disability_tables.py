@@ -26,7 +26,7 @@ def _label(group: str) -> str:
 def interval(lower: float, upper: float, scale: float = 1.0, digits: int = 1) -> str:
     if np.isnan(lower) or np.isnan(upper):
         return ""
-    return f"{lower * scale:.{digits}f} to {upper * scale:.{digits}f}"
+    return (f"{lower * scale:.{digits}f} to {upper * scale:.{digits}f}").replace("-", "−")
 
 
 def signed(value: float, digits: int = 2) -> str:
