@@ -263,19 +263,24 @@ INTERACTIVE_NOTE_SCRIPT = r"""
 """
 
 # Runs in the page (print media, viewport as wide as the printed text block): a table wider
-# than the text block is set in smaller type, step by step down to 6.5 pt, and if it still
-# does not fit, its cells may break inside words. Returns how many tables were adjusted.
+# than the text block is set in smaller type (down to 7 pt), then its columns of numbers may
+# wrap at spaces, then 6.5 pt, and if it still does not fit, its cells may break inside words.
+# Returns how many tables were adjusted.
 FIT_TABLES_SCRIPT = r"""
 (limit) => {
   const root = document.querySelector("article.bd-article");
   const left = root.getBoundingClientRect().left;
   const tooWide = (table) => table.getBoundingClientRect().right - left > limit + 0.5;
+  const steps = [
+    (t) => { t.style.fontSize = "8pt"; }, (t) => { t.style.fontSize = "7.5pt"; },
+    (t) => { t.style.fontSize = "7pt"; }, (t) => t.classList.add("pdf-wrap-numbers"),
+    (t) => { t.style.fontSize = "6.5pt"; }, (t) => t.classList.add("pdf-break-words"),
+  ];
   let adjusted = 0;
   for (const table of root.querySelectorAll("table")) {
     if (!tooWide(table)) continue;
     adjusted += 1;
-    for (let size = 8; size >= 6.5 && tooWide(table); size -= 0.5) table.style.fontSize = size + "pt";
-    if (tooWide(table)) table.classList.add("pdf-break-words");
+    for (const step of steps) { if (!tooWide(table)) break; step(table); }
   }
   return adjusted;
 }
@@ -287,9 +292,10 @@ OVERFLOW_SCRIPT = r"""
 (limit) => {
   const problems = [];
   const describe = (el) => {
-    const caption = el.closest("table")?.querySelector("caption")?.textContent
+    let caption = el.closest("table")?.querySelector("caption")?.textContent
       || el.closest("figure")?.querySelector("figcaption")?.textContent
       || el.closest("section")?.querySelector("h1,h2,h3,h4")?.textContent || "";
+    caption = caption.replace(/PDFMARK\d+KRAMFDP/g, "").replace(/#$/, "");
     return el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.split(/\s+/).join(".") : "")
       + " near '" + caption.trim().slice(0, 80) + "'";
   };
