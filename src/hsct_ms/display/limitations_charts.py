@@ -46,9 +46,10 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], level: float, le
     parameter :data:`SLIDER_PARAM` sets f, and a Vega transform draws
     ``S_obs ** (1 / (1 - f))`` (:func:`hsct_ms.analysis.limitations.inflate`). Dashed lines keep the observed
     curves; a horizontal rule marks ``level``; labels at ``year`` give the
-    adjusted values. Everything runs in the browser: no kernel is needed. With
-    ``min_count`` (a user's cohort, :mod:`hsct_ms.display.disclosure`) a curve stops before
-    its first step with fewer patients at risk.
+    adjusted values, for the groups with patients still followed at ``year``.
+    Everything runs in the browser: no kernel is needed. With ``min_count`` (a user's
+    cohort, :mod:`hsct_ms.display.disclosure`) a curve stops before its first step with
+    fewer patients at risk, and no label is given where fewer remain at ``year``.
     """
     groups = list(frames)
 
@@ -57,12 +58,16 @@ def unrecorded_events_chart(frames: Mapping[str, pd.DataFrame], level: float, le
         return disclosure.cut_where_few_at_risk(steps, min_count)[["time", "survival"]]
 
     steps = pd.concat([curve(f).assign(group=label) for label, f in frames.items()], ignore_index=True)
-    at_year = pd.DataFrame({
-        "group": groups,
-        "time": float(year),
-        "survival": [float(stats.km_at(f[duration_col].to_numpy(float), f[event_col].to_numpy(int), [year])[0][0])
-                     for f in frames.values()],
-    })
+    # The value at ``year`` is labelled only where patients are still followed then (and,
+    # on a user's cohort, at least min_count of them): past the last follow-up the curve
+    # is not estimated, and with few at risk the label would show what the cut withholds.
+    rows = []
+    for label, f in frames.items():
+        durations = f[duration_col].to_numpy(float)
+        if (durations >= year).sum() >= max(min_count, 1):
+            s_year = float(stats.km_at(durations, f[event_col].to_numpy(int), [year])[0][0])
+            rows.append({"group": label, "time": float(year), "survival": s_year})
+    at_year = pd.DataFrame(rows, columns=["group", "time", "survival"])
     share = alt.param(name=SLIDER_PARAM, value=0, bind=alt.binding_range(
         min=0, max=0.9, step=0.01, name="Share of worsening events unrecorded "))
     adjusted = f"pow(datum.survival, 1 / (1 - {SLIDER_PARAM}))"

@@ -112,3 +112,22 @@ def test_unrecorded_events_chart_with_every_curve_withheld_has_a_finite_axis():
                            alt_text="t")
     assert "NaN" not in json.dumps(figure.spec)
     assert figure.spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 10.0]
+
+
+def test_no_value_is_labelled_at_the_year_past_follow_up_or_below_the_threshold():
+    # Oracle: hand-made groups. RRMS followed past 10 years by 6 patients, progressive
+    # MS only to 8 years: the 10-year label exists for RRMS alone (its KM value), and
+    # with a threshold of 7 for neither.
+    from hsct_ms.display import charts
+    frames = {"RRMS": pd.DataFrame({"dwfs_years": [1.0, 2.0, 10.5, 11, 12, 13, 14, 15],
+                                    "worsening": [1, 0, 0, 0, 0, 0, 1, 0]}),
+              "Progressive": pd.DataFrame({"dwfs_years": [0.5, 3.0, 8.0], "worsening": [1, 0, 0]})}
+
+    def labelled(min_count):
+        chart = limitations_charts.unrecorded_events_chart(frames, 0.5, "One half", min_count=min_count)
+        spec = charts.figure(chart, alt_text="t").spec
+        return [row for rows in spec["datasets"].values() for row in rows if row.get("time") == 10.0 and "group" in row]
+
+    assert labelled(0) == [{"group": "RRMS", "survival": pytest.approx(7 / 8), "time": 10.0}]
+    assert labelled(5) == [{"group": "RRMS", "survival": pytest.approx(7 / 8), "time": 10.0}]
+    assert labelled(7) == []
