@@ -1,4 +1,5 @@
-/* hsct-ms: tables that read on any screen (see hsct-ms.css).
+/* hsct-ms: tables that read on any screen (see hsct-ms.css), and controls named by
+   their visible text.
    Each table's caption moves out of the table, above the box the table scrolls in, so it
    is never cut by a sideways scroll; the box is a labelled, focusable region (keyboard
    scrolling); while columns are hidden a hint and an edge shade say so. Without
@@ -80,9 +81,41 @@
     resized();
   }
 
+  // Controls of the theme and of MyST-NB whose aria-label hides their visible text from
+  // screen readers and voice control (axe: label-content-name-mismatch): the search
+  // button ("Search Ctrl+K") and the code toggles ("Show code cell source") are named by
+  // their text; the colour-mode button keeps its label and its icons are decorative.
+  function nameControlsByTheirText() {
+    var labelled = document.querySelectorAll(".search-button__button[aria-label], details > summary[aria-label]");
+    Array.prototype.forEach.call(labelled, function (element) {
+      if (element.textContent.trim()) element.removeAttribute("aria-label");
+    });
+    // Font Awesome swaps each icon for an <svg> with a <title> ("Light", "Dark"): that
+    // title is text inside the button that its label does not hold. The icons are
+    // decorative; the button's label says what it does.
+    Array.prototype.forEach.call(document.querySelectorAll(".theme-switch-button"), function (button) {
+      function decorative() {
+        Array.prototype.forEach.call(button.querySelectorAll("svg, i"), function (icon) {
+          icon.setAttribute("aria-hidden", "true");
+          icon.removeAttribute("aria-labelledby");
+          Array.prototype.forEach.call(icon.querySelectorAll("title"), function (t) { t.remove(); });
+          if (icon.tagName.toLowerCase() === "i") icon.removeAttribute("title");
+        });
+      }
+      decorative();
+      if (window.MutationObserver) new MutationObserver(decorative).observe(button, { childList: true, subtree: true });
+    });
+    // The bibliography (sphinxcontrib-bibtex) is a role="list" whose entries carry the
+    // deprecated doc-biblioentry role: a list's entries are list items.
+    Array.prototype.forEach.call(document.querySelectorAll('.citation-list > [role="doc-biblioentry"]'), function (entry) {
+      entry.setAttribute("role", "listitem");
+    });
+  }
+
   function setUp() {
     var boxes = document.querySelectorAll(".bd-article .pst-scrollable-table-container");
     Array.prototype.forEach.call(boxes, setUpTable);
+    nameControlsByTheirText();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
