@@ -39,6 +39,8 @@ __all__ = ["EdssThreshold", "DisabilityRule", "DEFAULT_RULE", "SENSITIVITY_RULES
 
 #: Environment variable naming the derivation cache's folder (default ``_build/.disability_cache``).
 CACHE_VARIABLE = "HSCT_MS_DISABILITY_CACHE"
+#: Fewest patients for which the derivation starts worker processes.
+MIN_PARALLEL_PATIENTS = 100
 #: Bump when the derivation's output changes for the same input and rule.
 _CACHE_FORMAT = 1
 
@@ -300,6 +302,8 @@ def derive_endpoints(visits: pd.DataFrame, cohort: pd.DataFrame, rule: Disabilit
         return out
     ids = list(dict.fromkeys(v["id"]))
     processes = processes or os.cpu_count() or 1
+    if len(ids) < MIN_PARALLEL_PATIENTS:
+        processes = 1  # starting workers costs more than a few dozen patients take
     n_chunks = max(1, min(len(ids), processes * 4)) if processes > 1 else 1
     groups = np.array_split(np.arange(len(ids)), n_chunks)
     chunk_ids = [set(ids[i] for i in g) for g in groups if len(g)]

@@ -74,8 +74,9 @@ def test_toy_data_has_both_kinds_of_event(toy):
     assert derived["improvement"].sum() > 0
 
 
-def test_parallel_equals_serial_and_rule_is_recorded(toy):
+def test_parallel_equals_serial_and_rule_is_recorded(toy, monkeypatch):
     _, _, cohort, v, _ = toy
+    monkeypatch.setattr(disability, "MIN_PARALLEL_PATIENTS", 1)  # the toy data has 7 patients
     serial = derive_endpoints(v, cohort, processes=1, use_cache=False)
     parallel = derive_endpoints(v, cohort, processes=2, use_cache=False)
     pd.testing.assert_frame_equal(serial, parallel)
