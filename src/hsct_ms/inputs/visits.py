@@ -24,7 +24,8 @@ from hsct_ms.inputs.visits_validation import (
 )
 
 __all__ = ["SHIPPED_VISITS", "VisitsData", "resolve_visits_path", "resolve_relapses_path",
-           "read_visits", "read_relapses", "load_visits", "DAYS_PER_YEAR", "VISITS_SCHEMA"]
+           "read_visits", "read_relapses", "load_visits", "validate_visits_command", "DAYS_PER_YEAR",
+           "VISITS_SCHEMA"]
 
 SHIPPED_VISITS = paths.DATA_DIR / "visits.csv"
 
@@ -110,3 +111,29 @@ def load_visits(cohort: pd.DataFrame, visits_path=None, relapses_path=None) -> V
         digest.update(b"\0relapses\0" + rpath.read_bytes())
     is_shipped = (shipped_cohort and rpath is None and path.resolve() == SHIPPED_VISITS.resolve())
     return VisitsData(visits, relapses, path, rpath, digest.hexdigest(), is_shipped)
+
+
+def validate_visits_command(visits_path: str, cohort_path: str | None = None,
+                            relapses_path: str | None = None) -> int:
+    """Check a visits (and relapses) file against a cohort file, as ``validate`` checks a cohort.
+
+    For ``python -m hsct_ms validate`` and for the build driver to run before any chapter:
+    prints a one-line summary and returns 0, or prints every problem to stderr and
+    returns 1. ``cohort_path`` defaults as :func:`hsct_ms.inputs.cohort.load_cohort`.
+    """
+    import sys
+
+    from hsct_ms.inputs.cohort import load_cohort
+    from hsct_ms.inputs.cohort_problems import CohortValidationError
+
+    try:
+        cohort = load_cohort(cohort_path)
+        data = load_visits(cohort, visits_path, relapses_path)
+    except CohortValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    n_patients = data.visits["patient_id"].nunique()
+    relapses = "" if data.relapses is None else f", {len(data.relapses)} relapses"
+    print(f"OK: {visits_path}: {len(data.visits)} visits of {n_patients} patients{relapses}, "
+          f"sha256 {data.sha256}")
+    return 0

@@ -190,3 +190,19 @@ def test_visits_files_are_in_the_build_fingerprint(tmp_path, monkeypatch):
     first = inputs_fingerprint(paths.SHIPPED_COHORT)
     path.write_text(GOOD + "P3,2,2.0\n")
     assert len({without, first, inputs_fingerprint(paths.SHIPPED_COHORT)}) == 3
+
+
+def test_validate_visits_command(tmp_path, capsys):
+    from hsct_ms.inputs.visits import validate_visits_command
+
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("patient_id,subtype,age,baseline_edss,transplant_year,followup_years,dwfs_years,worsening,died\n"
+                      "P1,RRMS,30,3.5,2010,2.0,1.0,1,0\nP2,SPMS,40,6.0,2012,2.0,2.0,0,0\n"
+                      "P3,SPMS,45,6.5,2013,3.0,1.0,1,0\n")
+    good = write(tmp_path, "patient_id,years_since_transplant,edss\nP1,1,4.5\nP2,2,6.0\nP3,1,7.0\n")
+    assert validate_visits_command(str(good), str(cohort)) == 0
+    assert "OK:" in capsys.readouterr().out
+    bad = write(tmp_path, "patient_id,years_since_transplant,edss\nP1,1,4.5\nP2,2,6.25\nP3,1,7.0\n", "bad.csv")
+    assert validate_visits_command(str(bad), str(cohort)) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv, column 'edss', line 3 (patient P2)" in err
