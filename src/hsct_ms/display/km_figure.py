@@ -57,9 +57,9 @@ MONTH = 1 / 12
 FAINT_OPACITY = 0.3
 #: Opacity of the interval band.
 BAND_OPACITY = 0.15
-#: The band and line-part keys sit right of the plot, under the group legend: inside the plot they
+#: The band and line-part keys sit above the plot, side by side: inside the plot they
 #: covered the curves of a cohort whose worsening-free share falls low.
-INSIDE_LEGEND = {"orient": "right"}
+INSIDE_LEGEND = {"orient": "top", "direction": "horizontal"}
 
 
 def row_bound(n_groups: int, n_at_risk_times: int = len(AT_RISK_TIMES), n_published: int = 0,
