@@ -11,7 +11,7 @@ from hsct_ms import terms
 from hsct_ms.display import disclosure
 from hsct_ms.stats.disability import DisabilityRule
 
-__all__ = ["NO_VISITS", "rule_rows", "agreement_rows", "improvement_rows", "sensitivity_rows",
+__all__ = ["NO_VISITS", "schema_rows", "rule_rows", "agreement_rows", "improvement_rows", "sensitivity_rows",
            "edss_rows", "slope_rows", "slope_text", "slope_sentence", "few_at_risk", "no_visits_rows", "interval", "signed"]
 
 #: What every result of the chapter says when the build has no visits file.
@@ -31,6 +31,13 @@ def interval(lower: float, upper: float, scale: float = 1.0, digits: int = 1) ->
 
 def signed(value: float, digits: int = 2) -> str:
     return f"{value:+.{digits}f}".replace("-", "−")
+
+
+def schema_rows() -> pd.DataFrame:
+    """The visits and relapses files' columns (:data:`hsct_ms.inputs.visits.VISITS_SCHEMA`)."""
+    from hsct_ms.inputs.visits import VISITS_SCHEMA
+
+    return VISITS_SCHEMA.rename(columns=lambda c: c[0].upper() + c[1:])
 
 
 def rule_rows(rule: DisabilityRule) -> pd.DataFrame:

@@ -29,15 +29,21 @@ __all__ = ["SHIPPED_VISITS", "VisitsData", "resolve_visits_path", "resolve_relap
 
 SHIPPED_VISITS = paths.DATA_DIR / "visits.csv"
 
-#: The visits file's columns, for the book's "your own visits" table.
+#: The visits and relapses files' columns, for the book's "your own visits" table.
 VISITS_SCHEMA = pd.DataFrame(
-    [("patient_id", "text", "", "a patient_id of the cohort file", "Patient"),
-     ("years_since_transplant", "number", "years", "0 or more; or give visit_date instead",
+    [("visits", "patient_id", "text", "", "a patient_id of the cohort file", "Patient"),
+     ("visits", "years_since_transplant", "number", "years", "0 or more; or give visit_date instead",
       "Time of the assessment from transplant"),
-     ("visit_date", "date", "YYYY-MM-DD", "on or after the cohort's transplant_date; "
+     ("visits", "visit_date", "date", "YYYY-MM-DD", "on or after the cohort's transplant_date; "
       "or give years_since_transplant instead", "Date of the assessment"),
-     ("edss", "number", "EDSS points", "0, or 1.0 to 10 in steps of 0.5", "EDSS score")],
-    columns=["column", "type", "unit", "allowed values / rule", "meaning"])
+     ("visits", "edss", "number", "EDSS points", "0, or 1.0 to 10 in steps of 0.5; at time 0 equal "
+      "to the cohort's baseline_edss", "EDSS score"),
+     ("relapses (optional)", "patient_id", "text", "", "a patient_id of the cohort file", "Patient"),
+     ("relapses (optional)", "years_since_transplant", "number", "years",
+      "any (before transplant is negative); or give onset_date instead", "Onset of the relapse"),
+     ("relapses (optional)", "onset_date", "date", "YYYY-MM-DD",
+      "or give years_since_transplant instead", "Onset of the relapse")],
+    columns=["file", "column", "type", "unit", "allowed values / rule", "meaning"])
 
 
 @dataclass(frozen=True)

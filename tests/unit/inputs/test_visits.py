@@ -206,3 +206,12 @@ def test_validate_visits_command(tmp_path, capsys):
     assert validate_visits_command(str(bad), str(cohort)) == 1
     err = capsys.readouterr().err
     assert "bad.csv, column 'edss', line 3 (patient P2)" in err
+
+
+def test_schema_table_names_every_column_the_validator_reads():
+    from hsct_ms.inputs.visits import VISITS_SCHEMA
+    from hsct_ms.inputs.visits_validation import RELAPSE_TIME_COLUMNS, VISIT_TIME_COLUMNS
+
+    by_file = VISITS_SCHEMA.groupby("file")["column"].apply(set).to_dict()
+    assert by_file["visits"] == {"patient_id", "edss", *VISIT_TIME_COLUMNS}
+    assert by_file["relapses (optional)"] == {"patient_id", *RELAPSE_TIME_COLUMNS}
