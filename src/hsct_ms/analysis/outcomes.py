@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from hsct_ms import stats, terms
+from hsct_ms.errors import CannotCompute
 from hsct_ms.inputs import published
 from hsct_ms.terms import progressive_mask
 
@@ -194,27 +195,45 @@ def cohort_statistics(patients: pd.DataFrame, tau: float = 10.0) -> pd.DataFrame
     ratios, plain for restricted means; the RMST difference treats the groups as
     independent). The adjusted Cox terms and the global proportional-hazards test are
     added (``cox_adj_hr``, ``cox_adj_age``, ``cox_adj_edss``, ``ph_global_p``).
+
+    A Cox model or test that cannot be estimated on this cohort
+    (:class:`hsct_ms.errors.CannotCompute` from :mod:`hsct_ms.stats.cox`) leaves its rows
+    empty (NaN) with the reason in ``note``; the other statistics are still given.
     """
     test = logrank(patients)
-    models = cox_models(patients).set_index(["model", "covariate"])
     rmst = restricted_means(terms.group_members(patients, terms.COMPARED_GROUPS), tau).set_index("group")
-    rows = [("logrank_chi2", test["chi2"], np.nan, np.nan), ("logrank_p", test["p"], np.nan, np.nan)]
-    unadjusted = models.loc[("unadjusted", "progressive")]
-    rows += [("cox_hr", unadjusted["hazard_ratio"], unadjusted["lower"], unadjusted["upper"]),
-             ("cox_p", unadjusted["p"], np.nan, np.nan)]
+    rows = [("logrank_chi2", test["chi2"], np.nan, np.nan, ""), ("logrank_p", test["p"], np.nan, np.nan, "")]
+    frame = model_frame(patients)
+
+    def attempt(analysis, model: str):
+        try:
+            return analysis(frame, "dwfs_years", "worsening", MODELS[model]), ""
+        except CannotCompute as refusal:
+            return None, refusal.why
+
+    unadjusted, note = attempt(stats.cox_model, "unadjusted")
+    if unadjusted is None:
+        rows += [("cox_hr", np.nan, np.nan, np.nan, note), ("cox_p", np.nan, np.nan, np.nan, note)]
+    else:
+        row = unadjusted.loc["progressive"]
+        rows += [("cox_hr", row["hazard_ratio"], row["lower"], row["upper"], ""), ("cox_p", row["p"], np.nan, np.nan, "")]
     for group, key in ((terms.RRMS, "rrms"), (terms.PROGRESSIVE, "progressive")):
-        rows.append((f"rmst_{key}_10y", rmst.loc[group, "rmst"], rmst.loc[group, "lower"], rmst.loc[group, "upper"]))
+        rows.append((f"rmst_{key}_10y", rmst.loc[group, "rmst"], rmst.loc[group, "lower"], rmst.loc[group, "upper"], ""))
     difference = rmst.loc[terms.RRMS, "rmst"] - rmst.loc[terms.PROGRESSIVE, "rmst"]
     half_width = norm.ppf(0.975) * float(np.hypot(rmst.loc[terms.RRMS, "se"], rmst.loc[terms.PROGRESSIVE, "se"]))
-    rows.append(("rmst_difference_10y", difference, difference - half_width, difference + half_width))
-    adjusted = "adjusted for age and baseline EDSS"
+    rows.append(("rmst_difference_10y", difference, difference - half_width, difference + half_width, ""))
+    adjusted_name = "adjusted for age and baseline EDSS"
+    adjusted, note = attempt(stats.cox_model, adjusted_name)
     for covariate, key in (("progressive", "cox_adj_hr"), ("age", "cox_adj_age"), ("baseline_edss", "cox_adj_edss")):
-        row = models.loc[(adjusted, covariate)]
-        rows.append((key, row["hazard_ratio"], row["lower"], row["upper"]))
-    ph = ph_tests(patients)
-    rows.append(("ph_global_p", float(ph[ph["covariate"] == "GLOBAL"]["p"].iloc[0]), np.nan, np.nan))
-    frame = pd.DataFrame(rows, columns=["statistic", "value", "lower", "upper"])
-    return frame.astype({"value": float, "lower": float, "upper": float}).assign(n=1)
+        if adjusted is None:
+            rows.append((key, np.nan, np.nan, np.nan, note))
+        else:
+            row = adjusted.loc[covariate]
+            rows.append((key, row["hazard_ratio"], row["lower"], row["upper"], ""))
+    ph, note = attempt(stats.cox_ph_test, adjusted_name) if adjusted is not None else (None, note)
+    rows.append(("ph_global_p", np.nan if ph is None else float(ph.loc["GLOBAL", "p"]), np.nan, np.nan, note))
+    out = pd.DataFrame(rows, columns=["statistic", "value", "lower", "upper", "note"])
+    return out.astype({"value": float, "lower": float, "upper": float}).assign(n=1)
 
 
 def subtype_statistics(patients: pd.DataFrame, is_shipped: bool, members: pd.DataFrame | None = None) -> pd.DataFrame:

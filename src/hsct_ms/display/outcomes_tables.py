@@ -88,6 +88,8 @@ def p_value(p: float) -> str:
 
 
 def _number(fmt: str, value: float) -> str:
+    if pd.isna(value):
+        return "not estimable"
     return p_value(value) if fmt == "p" else fmt.format(value)
 
 
@@ -119,7 +121,9 @@ def subtype_statistic_phrases(statistics: pd.DataFrame) -> dict[str, str]:
             text = tiers.ensemble_phrase(lambda v: _number(fmt, v), row.value, row.lower, row.upper, row.n)
         else:
             text = _number(fmt, row.value)
-            if not pd.isna(row.lower):
+            if pd.isna(row.value) and getattr(row, "note", ""):
+                text += f" ({row.note})"
+            elif not pd.isna(row.lower):
                 text += f" (95% interval {_range(fmt, row.lower, row.upper)})"
         phrases[row.statistic] = text
     return phrases

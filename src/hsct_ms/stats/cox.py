@@ -24,13 +24,18 @@ times), lifelines 0.30.3, on this project's 2-core machine:
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 from lifelines import CoxPHFitter
+from lifelines.exceptions import ConvergenceError
 from lifelines.statistics import proportional_hazard_test
 from scipy import stats
+
+from hsct_ms.errors import CannotCompute
 
 from hsct_ms.stats._checks import check_survival_data
 from hsct_ms.stats.kaplan_meier import fit_curve
@@ -49,6 +54,38 @@ def cox_frame(df: pd.DataFrame, duration_col: str, event_col: str, covariates: S
     if frame[covariates].isna().any().any():
         raise ValueError("covariates contain missing values")
     return frame.astype(float), covariates
+
+
+#: What a user can do when the Cox model cannot be fitted on their cohort.
+NOT_ESTIMABLE_REMEDY = ("With few events, or with groups whose events barely overlap, a hazard ratio is "
+                        "not estimable: read the Kaplan-Meier curves and the log-rank test, or analyse "
+                        "a larger cohort")
+
+
+@contextmanager
+def _stable(what: str):
+    """Run a fit or test; refuse with :class:`~hsct_ms.errors.CannotCompute` when it fails
+    or warns that its numbers are unstable.
+
+    lifelines and scipy signal a model that cannot be estimated (too few events, a
+    covariate that separates the events, collinear covariates) by an exception or by a
+    warning (``ConvergenceWarning``, ``LinAlgWarning`` or another ``RuntimeWarning``); a
+    number fitted under such a warning is not a result. Any other warning is passed on.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except (ConvergenceError, np.linalg.LinAlgError) as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise CannotCompute(what, f"the fit fails on this cohort ({reason})", NOT_ESTIMABLE_REMEDY) from None
+    unstable = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    for w in caught:
+        if w not in unstable:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if unstable:
+        reason = str(unstable[0].message).strip().splitlines()[0]
+        raise CannotCompute(what, f"the fit is unstable on this cohort ({reason})", NOT_ESTIMABLE_REMEDY)
 
 
 def fit_cox(frame: pd.DataFrame, duration_col: str, event_col: str, level: float = 0.95) -> CoxPHFitter:
@@ -70,8 +107,9 @@ def fit_cox(frame: pd.DataFrame, duration_col: str, event_col: str, level: float
            hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest())
     if key not in _FITS:
         cph = CoxPHFitter(alpha=1 - level)
-        cph.fit(frame, duration_col=duration_col, event_col=event_col, batch_mode=True,
-                fit_options={"precision": 1e-16, "r_precision": 1e-16})
+        with _stable("the Cox model"):
+            cph.fit(frame, duration_col=duration_col, event_col=event_col, batch_mode=True,
+                    fit_options={"precision": 1e-16, "r_precision": 1e-16})
         if len(_FITS) >= _MAX_FITS:
             _FITS.pop(next(iter(_FITS)))  # oldest first (dicts keep insertion order)
         _FITS[key] = cph
@@ -108,6 +146,12 @@ def cox_model(df: pd.DataFrame, duration_col: str, event_col: str, covariates: S
         Index = covariate; columns ``coef`` (log hazard ratio), ``se``,
         ``hazard_ratio``, ``lower``, ``upper`` (``exp(coef -/+ z se)``), ``z`` and ``p``
         (two-sided Wald), as in R ``summary(coxph(...))``.
+
+    Raises
+    ------
+    hsct_ms.errors.CannotCompute
+        When the fit fails or warns that it is unstable (too few events, separation,
+        collinear covariates): no hazard ratio is returned from such a fit.
 
     Notes
     -----
@@ -205,12 +249,13 @@ def cox_ph_test(df: pd.DataFrame, duration_col: str, event_col: str, covariates:
 
     # lifelines' residuals cost seconds at 100,000 patients: compute them once, for
     # lifelines' per-covariate test and for the global statistic.
-    scaled = cph.compute_residuals(frame, kind="scaled_schoenfeld")
-    result = proportional_hazard_test(cph, frame, time_transform=r_transform, precomputed_residuals=scaled)
-    chi2 = [float(v) for v in np.atleast_1d(result.test_statistic)]
-    p = len(covariates)
-    if p > 1:
-        chi2.append(global_gt1994(cph, scaled[covariates], r_transform))
+    with _stable("the proportional-hazards test"):
+        scaled = cph.compute_residuals(frame, kind="scaled_schoenfeld")
+        result = proportional_hazard_test(cph, frame, time_transform=r_transform, precomputed_residuals=scaled)
+        chi2 = [float(v) for v in np.atleast_1d(result.test_statistic)]
+        p = len(covariates)
+        if p > 1:
+            chi2.append(global_gt1994(cph, scaled[covariates], r_transform))
     dfs = [1] * p + ([p] if p > 1 else [])
     index = covariates + (["GLOBAL"] if p > 1 else [])
     return pd.DataFrame({"chi2": chi2, "df": dfs, "p": stats.chi2.sf(chi2, dfs)},

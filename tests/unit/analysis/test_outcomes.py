@@ -237,3 +237,22 @@ def test_spread_sources_read_the_ensemble_drivers():
         drivers.loc[drivers["kind"] == "all settings", "share_of_variance"].iloc[0])
     assert sources.loc["cox_hr", "top_share"] == pytest.approx(
         drivers.loc[drivers["kind"] == "setting", "share_of_variance"].max())
+
+
+def test_cohort_statistics_give_what_they_can_when_a_cox_model_cannot_be_estimated():
+    # Separation (every worsening is progressive, none in RRMS beyond one): the Cox model is
+    # refused, its rows are empty with the reason, and the log-rank test is still given.
+    frame = pd.DataFrame({
+        "patient_id": [f"P{i}" for i in range(8)],
+        "subtype": ["SPMS"] * 4 + ["RRMS"] * 4,
+        "age": [30.0, 41, 35, 50, 28, 33, 45, 38], "baseline_edss": [6.0, 6.5, 5.5, 7.0, 2.0, 3.0, 2.5, 4.0],
+        "transplant_year": [2005] * 8,
+        "dwfs_years": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], "followup_years": [1.0, 2, 3, 4, 5, 6, 7, 8],
+        "worsening": [1, 1, 1, 1, 0, 0, 0, 0], "died": [0] * 8})
+    table = outcomes.cohort_statistics(frame).set_index("statistic")
+    assert np.isnan(table.loc["cox_hr", "value"]) and "on this cohort" in table.loc["cox_hr", "note"]
+    assert table.loc["logrank_p", "value"] < 0.05 and table.loc["logrank_p", "note"] == ""
+    from hsct_ms.display import outcomes_tables
+
+    phrase = outcomes_tables.subtype_statistic_phrases(table.reset_index().assign(basis="cohort"))["cox_hr"]
+    assert phrase.startswith("not estimable (the fit")

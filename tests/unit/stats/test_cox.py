@@ -16,6 +16,8 @@ import pytest
 from r_fixtures import dataset, fixture
 
 from hsct_ms import stats as sv
+from hsct_ms.errors import CannotCompute
+from hsct_ms.stats import cox
 
 
 @pytest.mark.parametrize("name", ["lung", "aml"])
@@ -101,3 +103,16 @@ def test_cached_fits_follow_the_data():
     assert other.loc["age", "coef"] != pytest.approx(first.loc["age", "coef"], rel=1e-3)
     pd.testing.assert_frame_equal(again, first)
     np.testing.assert_allclose(again["coef"], expected["coef"], rtol=1e-6)
+
+
+def test_a_cox_model_that_cannot_be_estimated_is_refused_not_fitted():
+    # Oracle: complete separation. Every event is in the progressive group and every
+    # progressive patient has one, so the partial likelihood has no maximum (the hazard
+    # ratio runs to infinity) and lifelines warns that it did not converge.
+    frame = pd.DataFrame({"t": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+                          "e": [1, 1, 1, 1, 0, 0, 0, 0],
+                          "progressive": [1, 1, 1, 1, 0, 0, 0, 0]})
+    with pytest.raises(CannotCompute) as refusal:
+        cox.cox_model(frame, "t", "e", ["progressive"])
+    assert refusal.value.what == "the Cox model" and "on this cohort" in refusal.value.why
+    assert "Kaplan-Meier" in refusal.value.remedy
