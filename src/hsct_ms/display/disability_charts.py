@@ -12,20 +12,9 @@ import pandas as pd
 
 from hsct_ms import terms
 from hsct_ms.display import disclosure
-from hsct_ms.display import charts
-from hsct_ms.display.charts import group_colour_scale, legible
+from hsct_ms.display.charts import bounded, group_colour_scale, legible
 from hsct_ms.stats.disability import SENSITIVITY_RULES
 from hsct_ms.stats.edss_change import TIME_BINS
-
-
-def bounded(chart, row_bound: int):
-    """:func:`hsct_ms.display.charts.bounded` (the declared data bound), where that exists.
-
-    Transitional: the bound check is being added to ``charts`` in parallel with this
-    chapter; on a tree without it the chart is returned as it is.
-    """
-    declare = getattr(charts, "bounded", None)
-    return declare(chart, row_bound) if declare is not None else chart
 
 
 __all__ = ["edss_row_bound", "edss_chart", "sensitivity_row_bound", "sensitivity_chart", "no_visits_chart"]
