@@ -186,7 +186,8 @@
         div.parentNode.insertBefore(hint, div);
       }
       hint.hidden = !wide;
-      return vegaEmbed(div, scaled(base, best.scale, narrow), OPTIONS).then(function (result) {
+      // Scrolled, a chart keeps the layout it was designed with.
+      return vegaEmbed(div, scaled(base, wide ? 1 : best.scale, narrow), OPTIONS).then(function (result) {
         div._hsctView = result;
         div.dataset.hsctWidth = String(target);
         return result;
