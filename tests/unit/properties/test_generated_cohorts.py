@@ -34,16 +34,6 @@ CHAPTERS = settings.get_profile("chapters")
 SOURCES = chapter_code.chapter_sources()
 
 
-#: Known defects outside this folder's reach, by the module they come from: the test
-#: reports them as an expected failure (xfail, listed in the run's summary) only when
-#: every error of an example comes from one of them, never to hide another error. Remove
-#: an entry when its module refuses such cohorts with CannotCompute.
-KNOWN_DEFECTS = {
-    "hsct_ms/stats/cox.py": "the Cox model warns or fails to converge on small or separated cohorts "
-                            "(ConvergenceWarning, LinAlgError) instead of refusing with CannotCompute",
-}
-
-
 def check_cohort(frame, tmp_path, monkeypatch):
     """Run every chapter on ``frame`` written as a file; return chapter -> ChapterRun."""
     path = tmp_path / "generated_export.csv"
@@ -67,9 +57,6 @@ def check_cohort(frame, tmp_path, monkeypatch):
     errors = {name: run for name, run in runs.items() if run.error is not None}
     summary = "\n".join(f"{name}: {type(run.error).__name__} at {run.where()}: {str(run.error)[:300]}"
                         for name, run in errors.items())
-    known = {KNOWN_DEFECTS.get(run.where().split(":")[0]) for run in errors.values()}
-    if errors and None not in known:
-        pytest.xfail("known defect: " + "; ".join(sorted(known)) + "\n" + summary)
     assert not errors, "neither a result nor a clear refusal:\n" + summary
     return runs
 
