@@ -6,7 +6,7 @@
      scaled down: view widths are fitted (in an off-screen copy) so the whole chart,
      axes and legends included, spans the column;
    - on a narrow screen (< 560 px) every legend goes below the plot, one above the other,
-     and explicit axis ticks are thinned to every other one;
+     in one column, and explicit axis ticks are thinned to every other one;
    - it is drawn again when the column's width changes. */
 (function () {
   "use strict";
@@ -67,6 +67,7 @@
           node.orient = "bottom";
           node.direction = "vertical";
         }
+        if (node.columns > 1) node.columns = 1;
         if (node.labelLimit !== undefined && (node.labelLimit === 0 || node.labelLimit > labelLimit)) {
           node.labelLimit = labelLimit;
         }
@@ -186,8 +187,10 @@
         div.parentNode.insertBefore(hint, div);
       }
       hint.hidden = !wide;
-      // Scrolled, a chart keeps the layout it was designed with.
-      return vegaEmbed(div, scaled(base, wide ? 1 : best.scale, narrow), OPTIONS).then(function (result) {
+      // Scrolled a little, a chart keeps its fitted layout; scrolled a lot, the layout it
+      // was designed with (fitting squeezes its plot to nothing).
+      var scale = wide && best.width > target * 1.25 ? 1 : best.scale;
+      return vegaEmbed(div, scaled(base, scale, narrow), OPTIONS).then(function (result) {
         div._hsctView = result;
         div.dataset.hsctWidth = String(target);
         return result;
