@@ -77,3 +77,19 @@ def test_km_steps_row_order_does_not_change_results():
     b = a.sample(frac=1.0, random_state=7).reset_index(drop=True)
     pd.testing.assert_frame_equal(sv.km_steps(a["time"] / 365.25, a["status"]),
                                   sv.km_steps(b["time"] / 365.25, b["status"]))
+
+def test_rows_are_bounded_by_the_grid_whatever_the_number_of_distinct_times():
+    # Oracle: the grid. Events at 12,000 distinct times, several in every month of 25
+    # years, give one row per grid time from 0 to the last follow-up: grid_times rows.
+    from hsct_ms.stats.km_steps import grid_cell, grid_times
+    rng = np.random.default_rng(11)
+    months = 25 * 12
+    t = (np.repeat(np.arange(months), 40) + rng.uniform(0.001, 0.999, 40 * months)) / 12
+    e = (rng.uniform(size=t.size) < 0.7).astype(int)
+    steps = sv.km_steps(t, e)
+    assert np.unique(t[e == 1]).size > 8000
+    assert len(steps) == grid_times(t.max()) == months + 1
+    assert grid_cell([0.0, 1 / 12, 1.0, 1.0 + 1e-6]).tolist() == [0, 1, 12, 13]
+    # At each grid time the value is the exact estimate (the grid moves no value).
+    exact = sv.survival_at(t, e, steps["time"])["survival"].to_numpy()
+    assert steps["survival"].to_numpy() == pytest.approx(exact, abs=1e-12)
