@@ -36,6 +36,7 @@ an element wider than the page) stops with a message, and no PDF is written.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import datetime as dt
 import html
@@ -255,7 +256,8 @@ INTERACTIVE_NOTE_SCRIPT = r"""
     const note = document.createElement("p");
     note.className = "pdf-interactive-note";
     note.textContent = "Interactive in the website: printed here at the control's default setting.";
-    bindings.after(note);
+    // After the chart's box, not inside it: a chart that redraws replaces its content.
+    bindings.closest(".vega-chart").after(note);
     notes += 1;
   }
   return notes;
@@ -331,6 +333,35 @@ LOCAL_LINKS_SCRIPT = r"""
     if (href.startsWith(selfName + "#")) a.setAttribute("href", href.slice(selfName.length));
   }
 }
+"""
+
+# Added before the page's own scripts run: the print stylesheet goes in on DOMContentLoaded,
+# ahead of the charts' handlers, so each chart is drawn once, at its printed width.
+PRINT_CSS_INIT = r"""
+(css) => {
+  const add = () => {
+    const style = document.createElement("style");
+    style.id = "hsct-pdf-print-css";
+    style.textContent = css;
+    document.head.appendChild(style);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", add, { once: true });
+  else add();
+}
+"""
+
+# A fingerprint of every chart's drawing; equal over a few polls when no chart is (re)drawing.
+CHARTS_STATE = """
+() => [...document.querySelectorAll('.vega-chart')].map((div) => {
+  const svg = div.querySelector('svg');
+  return svg ? svg.getAttribute('width') + 'x' + svg.getAttribute('height') + ':' + div.innerHTML.length : 'none';
+}).join('|')
+"""
+
+CHARTS_UNDRAWN = """
+() => [...document.querySelectorAll('.vega-chart')].filter((div) => !div.querySelector('svg'))
+  .map((div) => div.id + ' (' + (div.getAttribute('aria-label') || 'no label') + ')'
+       + ' in "' + (div.closest('section')?.querySelector('h1,h2,h3,h4')?.textContent || '').replace(/#$/, '') + '"')
 """
 
 CHARTS_DRAWN = """
@@ -421,6 +452,19 @@ def footer_template(title: str) -> str:
     )
 
 
+def wait_until_charts_settle(page, polls: int = 3, interval_ms: int = 250) -> None:
+    """Wait until no chart changes over ``polls`` polls (a chart may redraw itself to fit)."""
+    deadline = time.monotonic() + RENDER_TIMEOUT_MS / 1000
+    last, same = None, 0
+    while same < polls:
+        if time.monotonic() > deadline:
+            raise PdfError(f"the charts kept redrawing for {RENDER_TIMEOUT_MS // 1000} s")
+        page.wait_for_timeout(interval_ms)
+        state = page.evaluate(CHARTS_STATE)
+        same = same + 1 if state == last else 0
+        last = state
+
+
 def print_pdf(page_file: Path, pdf_path: Path, facts: Provenance, title: str, self_name: str) -> dict:
     """Print ``page_file`` to ``pdf_path`` in Chromium; return what was checked."""
     from playwright.sync_api import sync_playwright
@@ -450,16 +494,20 @@ def print_pdf(page_file: Path, pdf_path: Path, facts: Provenance, title: str, se
             page.on("requestfailed", lambda request: errors.append(
                 f"could not load {request.url}: {request.failure}") if request.url not in refused else None)
             page.emulate_media(media="print", color_scheme="light")
+            page.add_init_script(f"({PRINT_CSS_INIT})({json.dumps(PRINT_CSS.read_text())})")
             page.goto(page_file.resolve().as_uri(), wait_until="load")
             try:
                 page.wait_for_function(CHARTS_DRAWN, timeout=RENDER_TIMEOUT_MS)
-            except Exception as error:
-                raise PdfError(f"the charts did not all draw within {RENDER_TIMEOUT_MS // 1000} s: {errors or error}")
+            except Exception:
+                undrawn = page.evaluate(CHARTS_UNDRAWN)
+                raise PdfError(f"{len(undrawn)} chart(s) did not draw within {RENDER_TIMEOUT_MS // 1000} s (the "
+                               "website shows them empty too):\n  " + "\n  ".join(undrawn[:10])
+                               + ("\npage errors:\n  " + "\n  ".join(errors[:10]) if errors else ""))
             math = page.evaluate(MATH_TYPESET)
             if math == "math but no MathJax":
                 raise PdfError("the page has math but MathJax did not load (it must ship with the site)")
             page.evaluate("document.fonts.ready.then(() => true)")
-            page.add_style_tag(content=PRINT_CSS.read_text())
+            wait_until_charts_settle(page)
             page.evaluate(LOCAL_LINKS_SCRIPT, self_name)
             article = page.query_selector("article.bd-article")
             article.evaluate("(el, markup) => el.insertAdjacentHTML('afterbegin', markup)",
@@ -467,9 +515,8 @@ def print_pdf(page_file: Path, pdf_path: Path, facts: Provenance, title: str, se
             omitted = page.evaluate(OMIT_EMPTY_SECTIONS_SCRIPT)
             notes = page.evaluate(INTERACTIVE_NOTE_SCRIPT)
             entries = page.evaluate(CONTENTS_SCRIPT)
-            # Charts sized to the screen viewport redraw at the text width (vega-embed listens
-            # to resizes); wait a moment, then check every box fits the printed text block.
-            page.wait_for_timeout(300)
+            # Nothing above changed the text width; should a chart still redraw, let it finish.
+            wait_until_charts_settle(page)
             fitted = page.evaluate(FIT_TABLES_SCRIPT, TEXT_WIDTH_PX)
             overflow = page.evaluate(OVERFLOW_SCRIPT, TEXT_WIDTH_PX)
             if refused:
