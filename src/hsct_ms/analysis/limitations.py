@@ -167,7 +167,8 @@ def censoring_bounds(durations, events, time: float) -> dict[str, float]:
     Returns
     -------
     dict
-        ``km`` (Kaplan-Meier S(time)); ``best`` (every patient censored before
+        ``km`` (Kaplan-Meier S(time); NaN when nobody was followed to ``time``, where
+        the curve would only carry its last value forward); ``best`` (every patient censored before
         ``time`` counted worsening-free at ``time``: 1 - D / N); ``worst`` (every
         patient censored before ``time`` counted as worsened at censoring:
         1 - (D + C) / N), where N is all patients, D those with worsening at or
@@ -184,7 +185,8 @@ def censoring_bounds(durations, events, time: float) -> dict[str, float]:
     n = t.size
     d = int(((e == 1) & (t <= time)).sum())
     c = int(((e == 0) & (t < time)).sum())
-    km = float(stats.km_at(t, e, [time])[0][0])
+    # Nobody followed to ``time``: the curve would only carry its last value forward.
+    km = float(stats.km_at(t, e, [time])[0][0]) if n and t.max() >= time else np.nan
     return {"km": km, "best": 1 - d / n, "worst": 1 - (d + c) / n, "n": n, "events": d, "censored_before": c}
 
 

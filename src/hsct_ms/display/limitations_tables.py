@@ -13,7 +13,7 @@ import pandas as pd
 
 from hsct_ms import terms
 
-__all__ = ["percent", "tipping_rows", "censoring_rows", "comparator_rows", "late_death_rows",
+__all__ = ["percent", "tipping_rows", "km_percent", "censoring_rows", "comparator_rows", "late_death_rows",
            "settings_rows", "failure_rows", "distribution_rows", "conclusion_rows", "spread_rows"]
 
 
@@ -43,13 +43,19 @@ def tipping_rows(summary: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def km_percent(value: float, sign: str = "") -> str:
+    """A Kaplan-Meier value of :func:`~hsct_ms.analysis.limitations.censoring_bounds` in
+    percent, or why there is none (nobody followed to the time point)."""
+    return "not estimated (nobody followed this long)" if pd.isna(value) else percent(value) + sign
+
+
 def censoring_rows(bounds: pd.DataFrame, published_points: pd.DataFrame, counts: Callable) -> pd.DataFrame:
     """:func:`~hsct_ms.analysis.limitations.censoring_bounds_table` beside the published estimates."""
     shown = bounds.merge(published_points[["group", "year", "estimate"]], on=["group", "year"], how="left")
     return pd.DataFrame({
         **_group_and_year(shown),
         "published (%)": shown["estimate"].map(percent),
-        "Kaplan-Meier (%)": shown["km"].map(percent),
+        "Kaplan-Meier (%)": shown["km"].map(km_percent),
         "worst case (%)": shown["worst"].map(percent),
         "best case (%)": shown["best"].map(percent),
         "worsened by then": counts(shown["events"]),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from hsct_ms import stats, terms
 from hsct_ms.analysis import limitations
+from hsct_ms.display import limitations_tables
 from hsct_ms.errors import CannotCompute
 from hsct_ms.inputs import cohort, published
 from hsct_ms.reconstruction import ensemble
@@ -119,6 +120,18 @@ def test_censoring_bounds_on_a_hand_made_example():
     assert (bounds["n"], bounds["events"], bounds["censored_before"]) == (5, 2, 1)
 
 
+def test_no_kaplan_meier_value_where_nobody_was_followed():
+    # Same five patients at 10 y: the last follow-up is 8 y, so the curve would only carry
+    # its 8-year value forward; the bounds still hold (worst: all 3 censored worsened).
+    bounds = limitations.censoring_bounds([1, 2, 3, 6, 8], [1, 0, 1, 0, 0], 10.0)
+    assert np.isnan(bounds["km"])
+    assert bounds["best"] == pytest.approx(0.6) and bounds["worst"] == pytest.approx(0.0)
+    rows = limitations_tables.censoring_rows(
+        pd.DataFrame([{"group": "RRMS", "year": 10, **bounds}]),
+        pd.DataFrame(columns=["group", "year", "estimate"]), lambda c: c.astype(str))
+    assert rows["Kaplan-Meier (%)"].iloc[0].startswith("not estimated")
+
+
 def test_censoring_exactly_at_the_time_point_is_not_before_it():
     bounds = limitations.censoring_bounds([1, 5, 6], [1, 0, 0], 5.0)
     assert bounds["best"] == bounds["worst"] == pytest.approx(2 / 3)
@@ -139,6 +152,9 @@ def test_bounds_bracket_the_km_estimate_on_random_data():
         e = rng.integers(0, 2, n)
         for time in (1.0, 5.0, 10.0):
             b = limitations.censoring_bounds(t, e, time)
+            if t.max() < time:  # nobody followed: no estimate to bracket
+                assert np.isnan(b["km"])
+                continue
             assert b["worst"] - 1e-12 <= b["km"] <= b["best"] + 1e-12
 
 
