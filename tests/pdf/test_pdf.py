@@ -203,6 +203,22 @@ def test_the_contents_give_the_page_of_every_chapter_and_section(edition):
     assert [page for _, page in entries] == sorted(page for _, page in entries)
 
 
+def test_equations_are_typeset_with_their_numbers(edition):
+    # The site carries each formula as TeX for MathJax (\\( \\) inline, \\[ \\] displayed, with
+    # its number); the PDF must show the typeset formula (drawn, not text), never its TeX.
+    numbers, commands = [], set()
+    for page in site_pages(edition.site).values():
+        numbers += re.findall(r'<span class="eqno">(\(.*?\))', page)
+        for tex in re.findall(r'class="math notranslate nohighlight"[^>]*>(.*?)</(?:span|div)>', page, flags=re.S):
+            commands |= set(re.findall(r"\\[A-Za-z]{2,}", re.sub(r"<[^>]+>", "", tex)))
+    assert numbers and commands, "the site has no numbered formula: nothing to check"
+    assert not re.search(r"\\[\(\[]", edition.text), "TeX delimiters in the PDF: math was not typeset"
+    leaked = sorted(command for command in commands if command in edition.text)
+    assert not leaked, f"TeX commands in the PDF text: {leaked}"
+    missing = [number for number in numbers if number not in edition.text]
+    assert not missing, f"equation numbers missing from the PDF: {missing}"
+
+
 def test_fonts_are_embedded(edition):
     listing = subprocess.run([tool("pdffonts"), str(edition.pdf)], capture_output=True, text=True, check=True).stdout
     rows = listing.splitlines()[2:]
