@@ -17,7 +17,7 @@ from hsct_ms.stats.disability import SENSITIVITY_RULES
 from hsct_ms.stats.edss_change import TIME_BINS
 
 
-__all__ = ["edss_row_bound", "edss_chart", "sensitivity_row_bound", "sensitivity_chart", "no_visits_chart"]
+__all__ = ["edss_row_bound", "edss_chart", "sensitivity_row_bound", "sensitivity_chart", "no_visits_note"]
 
 
 def edss_row_bound(n_groups: int) -> int:
@@ -78,8 +78,11 @@ def sensitivity_chart(frame: pd.DataFrame, groups=terms.COMPARED_GROUPS, min_cou
     return legible(bounded(chart, sensitivity_row_bound(len(groups))))
 
 
-def no_visits_chart():
-    """A one-line chart saying that nothing was computed (a build without a visits file)."""
-    chart = alt.Chart(pd.DataFrame({"text": ["No visits file: nothing computed"]})).mark_text(
-        fontSize=14).encode(text="text:N").properties(width=300, height=40)
-    return legible(bounded(chart, 1))
+def no_visits_note():
+    """What a figure of this chapter shows in a build without a visits file: a sentence,
+    not a chart (a chart with nothing to draw would read as a result)."""
+    from IPython.display import Markdown
+
+    return Markdown("*No visits file in this build: nothing computed.*")
+
+
