@@ -49,7 +49,7 @@ CHROMIUM_ARGS = [
 
 TESTS_DIR = Path(__file__).parent
 FOLDER_MARKERS = {"unit": "unit", "r_oracle": "r_oracle", "book": "book",
-                  "notebooks": "notebooks", "browser": "browser"}
+                  "notebooks": "notebooks", "browser": "browser", "pdf": "pdf"}
 
 
 def pytest_collection_modifyitems(config, items):
