@@ -9,8 +9,8 @@ chapters (``python -m hsct_ms book --root COPY``, the option documented in
 :class:`hsct_ms.errors.CannotCompute` with known fields, in ``outcomes`` a cell whose
 function raises a ValueError (an unexpected fault of the book), in the landing page a cell
 that warns on stderr (which the strict build refuses). The data chapter is built unchanged
-beside them. The cohort is a small centre's file (tests/conftest.py), built as
-``COHORT_CSV=... make book`` builds it.
+beside them. The cohort is a 60-patient centre's file with a registry's shape
+(``synthetic.registry_cohort``), built as ``COHORT_CSV=... make book`` builds it.
 """
 
 import os
@@ -22,8 +22,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import write_small_centre_cohort
 from hsct_ms.paths import REPO_ROOT
+from hsct_ms.reconstruction import synthetic
 
 STACK_TRACE = "Traceback (most recent call last)"
 REFUSED = dict(what="the injected tipping-point table",
@@ -66,7 +66,8 @@ def book_with_injected_cells(root: Path) -> Path:
 def build(folder: Path) -> dict:
     """``python -m hsct_ms book`` on the injected copy and a small centre's cohort file."""
     root = book_with_injected_cells(folder / "book")
-    cohort_file = write_small_centre_cohort(folder / "centre_export.csv")
+    cohort_file = folder / "centre_export.csv"
+    synthetic.write_cohort(synthetic.registry_cohort(60, seed=13, id_prefix="CTR"), cohort_file)
     output_root = folder / "out"
     result = subprocess.run(
         [sys.executable, "-m", "hsct_ms", "book", "--root", str(root), "--output-root", str(output_root)],
