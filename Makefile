@@ -18,19 +18,19 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-## Build the website into _build/html (on $$COHORT_CSV when set, else the shipped cohort).
+## Build the book into _build/html (on $$COHORT_CSV when set, else the shipped cohort) with
+## its PDF edition, which every page links to (the PDF step needs chromium and poppler-utils;
+## `python -m hsct_ms book` builds the website alone).
 book: $(VENV_STAMP)
-	$(BIN)/python -m hsct_ms book
-
-## Build the PDF edition into _build/pdf/hsct-ms-book.pdf: the website first (as make book,
-## on $$COHORT_CSV when set), then its chapters on one page, printed by Chromium; a copy goes
-## into the site, whose header links to it.
-pdf: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms.build.pdf
+
+## The PDF edition alone is part of `make book`: _build/pdf/hsct-ms-book.pdf (the website
+## first, then its chapters on one page, printed by Chromium; a copy goes into the site).
+pdf: book
 
 ## Run every test: unit tests, strict nbval on notebooks/, the built site in Chromium, the PDF.
 ## Books built on test cohorts start in the background at collection (tests/conftest.py).
-test: book pdf
+test: book
 	$(BIN)/python -m pytest
 
 ## Unit tests only (tests/unit/, mirroring src/hsct_ms/): no book build, no R, no browser.

@@ -91,6 +91,22 @@ def test_a_bad_cohort_stops_the_build_early_with_the_validation_message(tmp_path
     assert elapsed < 15, f"validation took {elapsed:.1f} s"
 
 
+def test_a_bad_visits_file_stops_the_build_before_any_chapter(tmp_path):
+    # Oracle: the visits validator's rules (tests/unit/inputs/test_visits.py); the build
+    # must apply them before executing anything, as it does for the cohort file.
+    visits = tmp_path / "visits.csv"
+    visits.write_text("patient_id,years_since_transplant,edss\nREC001,0.5,6.3\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "hsct_ms", "book", "--output-root", str(tmp_path / "out")],
+                            cwd=REPO_ROOT, env={**os.environ, "VISITS_CSV": str(visits)},
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "visits.csv, column 'edss', line 2 (patient REC001)" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "out" / "_build" / "html").exists()
+    assert time.perf_counter() - started < 15
+
+
 def test_the_book_builds_for_a_small_centre(small_centre_site):
     # Oracle: the strict build itself (any failing cell or warning fails it; the
     # small_centre_site fixture fails this test with the build's log). Small groups, no

@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from hsct_ms.inputs import cohort
+from hsct_ms.inputs.visits import load_visits
 from hsct_ms.display import disclosure
 from hsct_ms.paths import BUILD_DIR, REPO_ROOT, SITE_DIR
 
@@ -272,7 +273,8 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     ``force`` makes a clean build: every chapter executes, even if cached outputs of it
     are still valid.
     ``cohort_path`` defaults to ``COHORT_CSV``, else the shipped cohort. The file is
-    validated first: a bad file stops the build within seconds, before any chapter runs.
+    validated first, with the visits and relapses files when given: a bad file stops the build
+    within seconds, before any chapter runs.
     A failed build leaves no site behind, so nothing half-built can be published.
     With ``quiet``, Jupyter Book's log is printed only when the build fails.
     ``root`` is the book's root (``_config.yml``, ``_toc.yml``, the chapters); the
@@ -284,9 +286,12 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     fingerprint_file = build_dir / FINGERPRINT_FILE.name
     started = time.perf_counter()
     try:
-        cohort.load_cohort(cohort_path)  # the schema, then what the analyses need
+        patients = cohort.load_cohort(cohort_path)  # the schema, then what the analyses need
+        # A user's EDSS visits and relapses files (VISITS_CSV, RELAPSES_CSV) are checked
+        # against the cohort here too, before any chapter runs.
+        load_visits(patients)
     except cohort.CohortValidationError as error:
-        print(f"make book: the cohort file is not valid, nothing was built.\n{error}", file=sys.stderr)
+        print(f"make book: an input file is not valid, nothing was built.\n{error}", file=sys.stderr)
         return 2
 
     root = Path(root).resolve()
