@@ -246,6 +246,13 @@ def canary_cohort(book_builds) -> Path:
 
 
 @pytest.fixture(scope="session")
+def canary_env(canary_cohort) -> dict:
+    """The environment the canary site was built with (:func:`build_env`: its visits file):
+    a later step on that site (the PDF) must see the same inputs, or it rebuilds the site."""
+    return build_env(canary_cohort)
+
+
+@pytest.fixture(scope="session")
 def canary_site(book_builds) -> Path:
     """The whole book built on the canary cohort, as `COHORT_CSV=... make book` would."""
     return book_builds.site("canary")

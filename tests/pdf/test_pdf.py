@@ -87,14 +87,15 @@ _CANARY_RUN: dict = {}
 
 
 @pytest.fixture(scope="session")
-def canary_edition(canary_site, canary_cohort) -> Edition:
+def canary_edition(canary_site, canary_cohort, canary_env) -> Edition:
     """`COHORT_CSV=<canary> make pdf`, on the canary build of the session (its site is current,
     so only the single page is rendered and printed)."""
     output_root = canary_site.parent.parent
     if "result" not in _CANARY_RUN:
         _CANARY_RUN["result"] = subprocess.run(
             [sys.executable, "-m", "hsct_ms.build.pdf", "--cohort", str(canary_cohort),
-             "--output-root", str(output_root), "--quiet"], cwd=REPO_ROOT, capture_output=True, text=True)
+             "--output-root", str(output_root), "--quiet"], cwd=REPO_ROOT, env=canary_env,
+            capture_output=True, text=True)
     result = _CANARY_RUN["result"]
     if result.returncode != 0:
         pytest.fail(f"make pdf on the canary cohort failed:\n{(result.stdout + result.stderr)[-6000:]}")
