@@ -20,7 +20,7 @@ from hsct_ms.display import disclosure, tiers
 from hsct_ms.inputs import published
 from hsct_ms.reconstruction import ensemble
 
-__all__ = ["CHECKS", "baseline_long", "baseline_caption", "spread_note", "baseline_glue", "format_baseline_table", "format_early_deaths", "year_span"]
+__all__ = ["CHECKS", "baseline_long", "baseline_caption", "baseline_glue", "format_baseline_table", "format_early_deaths", "year_span"]
 
 #: What a cohort value is against the paper, per key of the ``check`` column of
 #: :func:`baseline_long`.
@@ -243,15 +243,6 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: i
     wide = wide.reset_index().rename(columns={"characteristic": "Characteristic"})
     wide.columns.name = None
     return wide
-
-
-def spread_note(is_shipped: bool) -> str:
-    """The sentence that says how this chapter's prose shows values no published number pins down."""
-    if is_shipped:
-        return ("Below, a value the paper does not publish is given as its median and range over the "
-                "reconstructions of the ensemble (see the limitations chapter), because the value of any "
-                "one reconstruction is an assumption, not a finding.")
-    return "Every value below is your cohort file's own."
 
 
 def baseline_caption(cohort_phrase: str, is_shipped: bool) -> str:
