@@ -21,8 +21,33 @@ from hsct_ms.paths import REPO_ROOT
 
 
 def site_text(site):
-    """Every file of the site as text: pages, search index, notebooks, sources, data."""
-    return {path: path.read_text(errors="ignore") for path in site.rglob("*") if path.is_file()}
+    """Every file of the site as text: pages, search index, notebooks, sources, data. A PDF
+    (the PDF edition's copy in the site) adds its extracted text and metadata, since its
+    content streams are compressed and its raw bytes would hide the text from a search."""
+    texts = {}
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        text = path.read_text(errors="ignore")
+        if path.suffix == ".pdf":
+            text += "".join(subprocess.run([tool, *args, str(path)], capture_output=True, text=True,
+                                           check=True).stdout
+                            for tool, args in (("pdftotext", ["-layout"]), ("pdfinfo", ["-meta"])))
+        texts[path] = text
+    return texts
+
+
+def found(needles, texts):
+    """``file: needle`` for every needle in every text. A number matches only as a whole
+    number: "44.1412" is not found inside "344.14127" (a coordinate of a link in a PDF)."""
+    numbers = sorted(n for n in needles if re.fullmatch(r"[0-9.]+", n))
+    words = [n for n in needles if n not in numbers]
+    number_pattern = re.compile(r"(?<![0-9.])(" + "|".join(map(re.escape, numbers)) + r")(?![0-9])")
+    hits = []
+    for path, text in texts.items():
+        hits += [f"{path.name}: {n}" for n in words if n in text]
+        hits += [f"{path.name}: {m.group(1)}" for m in number_pattern.finditer(text)] if numbers else []
+    return hits
 
 
 def test_no_patient_level_value_reaches_the_site(canary_site, canary_cohort):
@@ -32,8 +57,7 @@ def test_no_patient_level_value_reaches_the_site(canary_site, canary_cohort):
     for column in ("followup_years", "dwfs_years", "age"):
         needles |= {value for value in raw[column] if len(value) >= 7}
     assert len(needles) > 500, "the canary must carry distinctive values, or this test proves nothing"
-    leaks = [f"{path.relative_to(canary_site)}: {needle}"
-             for path, text in site_text(canary_site).items() for needle in needles if needle in text]
+    leaks = found(needles, site_text(canary_site))
     assert not leaks, "patient-level values in the site:\n" + "\n".join(leaks[:20])
     assert not any(CANARY_ID_PREFIX in text for text in site_text(canary_site).values())
 
@@ -46,9 +70,15 @@ def test_no_visit_value_reaches_the_site(canary_site, canary_cohort):
     page = (canary_site / "chapters" / "disability.html").read_text()
     # The agreement table's header exists only when the visits were read and derived.
     assert "Same status and time" in page, "the canary build must compute from its visits"
-    leaks = [f"{path.relative_to(canary_site)}: {needle}"
-             for path, text in site_text(canary_site).items() for needle in needles if needle in text]
+    leaks = found(needles, site_text(canary_site))
     assert not leaks, "visit times in the site:\n" + "\n".join(leaks[:20])
+
+
+def test_the_site_search_finds_whole_values_only_and_reads_pdf_text(tmp_path):
+    # The search must still find a value standing alone, in any file, a PDF's text included.
+    (tmp_path / "page.html").write_text("<td>44.1412</td> and 344.14127 and CANARY-x")
+    assert found({"44.1412", "CANARY-x"}, site_text(tmp_path)) == ["page.html: CANARY-x", "page.html: 44.1412"]
+    assert found({"44.1412"}, {tmp_path / "a.pdf": "/Rect [50.249878 344.14127 70.499413]"}) == []
 
 
 def test_landing_page_names_the_cohort_file(canary_site, canary_cohort):
