@@ -28,6 +28,7 @@ import pandas as pd
 import pytest
 
 from hsct_ms.reconstruction import synthetic, visits
+from hsct_ms.build import pdf
 from hsct_ms.paths import REPO_ROOT, SITE_DIR
 
 # A user cohort whose ids and decimals appear nowhere else: any of them found in a
@@ -36,15 +37,7 @@ CANARY_ID_PREFIX = "CANARY-q7Zx-"
 #: The canary cohort's EDSS visits file, written beside it (read through VISITS_CSV).
 CANARY_VISITS = "visits.csv"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = pdf.CHROMIUM_ARGS
 
 
 TESTS_DIR = Path(__file__).parent

@@ -64,12 +64,14 @@ MARGINS_MM = {"top": 16, "bottom": 18, "left": 16, "right": 16}
 TEXT_WIDTH_PX = round((210 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 96)
 # How long the page may take to draw its charts and typeset its math.
 RENDER_TIMEOUT_MS = 60_000
+#: Chromium's flags for headless use on a machine without network, here and in the browser tests.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-quic",
     "--no-first-run",
 ]
 
