@@ -37,6 +37,12 @@ EXTREME_COHORTS = {
     "small": ("small_30.csv", cohort_shapes.small_cohort),
 }
 
+#: The environment when the tests were collected, before any test could set a variable in
+#: it (the builds run in a background thread while other tests monkeypatch os.environ),
+#: without the book's own inputs: each build names its cohort, and has no visits file.
+ENV_AT_COLLECTION = {key: value for key, value in os.environ.items()
+                     if key not in ("COHORT_CSV", "VISITS_CSV", "RELAPSES_CSV", "HSCT_MS_MIN_COUNT")}
+
 
 def build(folder: Path, name: str) -> tuple[subprocess.CompletedProcess, Path, pd.DataFrame]:
     """Write the cohort ``name`` and build the book on it (strict, quiet); the site's folder."""
@@ -50,7 +56,7 @@ def build(folder: Path, name: str) -> tuple[subprocess.CompletedProcess, Path, p
     result = subprocess.run(
         [sys.executable, "-m", "hsct_ms", "book", "--cohort", str(path), "--output-root", str(output_root),
          "--quiet"], cwd=REPO_ROOT, capture_output=True, text=True,
-        env=dict(os.environ, HSCT_MS_BUILD_PROCESSES="1"))
+        env=dict(ENV_AT_COLLECTION, HSCT_MS_BUILD_PROCESSES="1"))
     return result, output_root / "_build" / "html", frame
 
 

@@ -40,6 +40,12 @@ INJECTED = {
 UNCHANGED = ["data"]
 CODE_CELL = re.compile(r"```\{code-cell\}[^\n]*\n.*?\n```\n", re.S)
 
+#: The environment when the tests were collected, before any test could set a variable in
+#: it (the builds run in a background thread while other tests monkeypatch os.environ),
+#: without the book's own inputs: each build names its cohort, and has no visits file.
+ENV_AT_COLLECTION = {key: value for key, value in os.environ.items()
+                     if key not in ("COHORT_CSV", "VISITS_CSV", "RELAPSES_CSV", "HSCT_MS_MIN_COUNT")}
+
 
 def book_with_injected_cells(root: Path) -> Path:
     """A copy of the book whose table of contents holds the landing page and the chapters
@@ -72,7 +78,7 @@ def build(folder: Path) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "hsct_ms", "book", "--root", str(root), "--output-root", str(output_root)],
         cwd=REPO_ROOT, capture_output=True, text=True,
-        env=dict(os.environ, COHORT_CSV=str(cohort_file), HSCT_MS_BUILD_PROCESSES="1"))
+        env=dict(ENV_AT_COLLECTION, COHORT_CSV=str(cohort_file), HSCT_MS_BUILD_PROCESSES="1"))
     return {"result": result, "build_dir": output_root / "_build"}
 
 
