@@ -43,6 +43,7 @@ import traceback
 from pathlib import Path
 
 import yaml
+from jupyter_cache.cache.main import JupyterCacheBase
 from jupyter_cache.executors.basic import (
     ExecutionWorkerLocalMProc,
     ExecutionWorkerLocalSerial,
@@ -312,14 +313,27 @@ class SerialExecutor(JupyterExecutorLocalSerial):
     _EXECUTION_WORKER = SerialWorker
 
 
+class _BookCache(JupyterCacheBase):
+    """The book's jupyter-cache, without its truncation of old records.
+
+    After caching each notebook jupyter-cache deletes the records beyond its limit (1000),
+    choosing them with two queries. A record that another worker process inserts between
+    the two queries is taken for an old one, and its deletion fails ("Notebook file does
+    not exist for cache record PK"), failing that chapter; seen once in a fresh clone.
+    :func:`hsct_ms.build.book.prepare_cache` empties the cache whenever an input other than
+    a chapter's own text changes, so it holds a few records per chapter, far below the limit.
+    """
+
+    def truncate_caches(self):
+        return None
+
+
 def execute_into_cache(root: Path, cache_dir: Path, timeout: int) -> dict:
     """Execute every notebook page of ``root`` that the cache at ``cache_dir`` lacks,
     in parallel; return the executed, failed and reused chapters, a
     :class:`ChapterFailure` (as a dict) for each failed one, and the wall time."""
-    from jupyter_cache import get_cache
-
     started = time.perf_counter()
-    cache = get_cache(str(cache_dir))
+    cache = _BookCache(str(cache_dir))
     logs_dir = cache_dir.parent / LOGS_DIRNAME
     known = {record.uri for record in cache.list_project_records()}
     # jupyter-cache hands the notebooks to its pool in the order they were added.
