@@ -63,6 +63,7 @@ __all__ = [
     "ENSEMBLE_COLUMNS",
     "ensemble_conclusions",
     "spread_table",
+    "definition_range",
 ]
 
 
@@ -406,3 +407,22 @@ def spread_table(draws: pd.DataFrame, columns=tuple(ENSEMBLE_COLUMNS)) -> pd.Dat
                      "all_settings_share": float(by_kind["all settings"]), "seed_share": float(by_kind["seed"]),
                      "chance_share": 1 / (n_members - 1), "chance_all_share": n_terms / (n_members - 1)})
     return pd.DataFrame(rows)
+
+
+def definition_range(sensitivity: pd.DataFrame | None, group: str = terms.RRMS, year: float = 10.0,
+                     min_count: int = 0) -> tuple[float, float] | None:
+    """Lowest and highest DWFS at ``year`` in ``group`` over the definitions of worsening of
+    :func:`hsct_ms.analysis.disability.sensitivity_table` (``sensitivity``).
+
+    Estimates with fewer than ``min_count`` patients at risk are left out, as the table
+    withholds them. None without visits, or when no definition gives a shown estimate.
+    """
+    if sensitivity is None:
+        return None
+    at = sensitivity[(sensitivity["group"] == group) & (sensitivity["year"] == year)]
+    if min_count > 0:
+        at = at[at["at_risk"] >= min_count]
+    at = at[at["survival"].notna()]
+    if at.empty:
+        return None
+    return float(at["survival"].min()), float(at["survival"].max())

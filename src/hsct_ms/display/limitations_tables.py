@@ -14,7 +14,8 @@ import pandas as pd
 from hsct_ms import terms
 
 __all__ = ["percent", "tipping_rows", "km_percent", "censoring_rows", "comparator_rows", "late_death_rows",
-           "settings_rows", "failure_rows", "distribution_rows", "conclusion_rows", "spread_rows"]
+           "settings_rows", "failure_rows", "distribution_rows", "conclusion_rows", "spread_rows",
+           "definition_range_phrase"]
 
 
 def percent(value: float, decimals: int = 1) -> str:
@@ -149,3 +150,12 @@ def spread_rows(spread: pd.DataFrame, labels: dict) -> pd.DataFrame:
                                            in zip(spread["all_settings_share"], spread["chance_all_share"])],
         "seed noise: variance at fixed settings over the ensemble's": spread["seed_share"].map("{:.1f}".format),
     })
+
+
+def definition_range_phrase(span: tuple[float, float] | None) -> str:
+    """The summary's words for :func:`hsct_ms.analysis.limitations.definition_range`:
+    "from 62.0% to 70.0%", or why there is no range."""
+    if span is None:
+        return "not computed (this build has no visits file, or every estimate is withheld)"
+    low, high = span
+    return f"from {percent(low)}% to {percent(high)}%"

@@ -250,3 +250,18 @@ def test_chapter_module_holds_no_chart_code():
 
     assert "altair" not in inspect.getsource(limitations)
     assert isinstance(limitations.published_points(), pd.DataFrame)
+
+
+def test_definition_range_spans_the_rules_and_leaves_out_withheld_estimates():
+    frame = pd.DataFrame({
+        "group": [terms.RRMS] * 4 + [terms.PROGRESSIVE],
+        "year": [10.0, 10.0, 10.0, 5.0, 10.0],
+        "survival": [0.70, 0.62, 0.40, 0.10, 0.05],
+        "at_risk": [30, 25, 3, 50, 40],
+    })
+    assert limitations.definition_range(frame) == (0.40, 0.70)
+    # An estimate on 3 patients at risk is withheld by the table, so the range leaves it out.
+    assert limitations.definition_range(frame, min_count=5) == (0.62, 0.70)
+    assert limitations.definition_range(frame, group=terms.PROGRESSIVE) == (0.05, 0.05)
+    assert limitations.definition_range(frame, min_count=100) is None
+    assert limitations.definition_range(None) is None
