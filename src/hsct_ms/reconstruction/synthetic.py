@@ -13,9 +13,15 @@ common data cut, worsening events at distinct times in every month of follow-up,
 to follow-up and deaths. ``make bench`` builds the book on 100,000 such patients. Its
 rates are plausible round numbers chosen for shape, not estimates from any registry:
 nothing computed from it is a finding.
+
+:func:`registry_visits` gives such a cohort EDSS visits, by the schedule and EDSS course
+assumed for the shipped reconstruction (:mod:`hsct_ms.reconstruction.visits`), with a
+seed of its own: ``make bench`` builds the book on 10,000 patients with visits.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -104,6 +110,34 @@ def registry_cohort(n: int, seed: int = 2020, id_prefix: str = "REG", time_decim
         "subtype": subtype, "age": age, "baseline_edss": edss, "transplant_year": transplant_year,
         "followup_years": followup, "dwfs_years": dwfs, "worsening": worsening, "died": died,
     })
+
+
+def registry_visits(frame: pd.DataFrame, seed: int = 2020, time_decimals: int = 3) -> pd.DataFrame:
+    """Assumed EDSS visits of a cohort such as :func:`registry_cohort` (deterministic for a seed).
+
+    The shipped reconstruction's construction
+    (:func:`hsct_ms.reconstruction.visits.generate_visits` with its
+    :data:`~hsct_ms.reconstruction.visits.SETTINGS`, only the seed replaced): visits every
+    6 months for 2 years, then yearly, with jitter and missed visits; a worsening patient
+    worsens at ``dwfs_years`` and is confirmed 6 months later, a patient without worsening
+    is seen last at ``dwfs_years``. pymsprog's default rule therefore finds each patient's
+    ``worsening`` at ``dwfs_years``. A patient has at most ``followup_years + 7`` visits
+    (8 for follow-up under a year): the schedule, not the cohort, bounds the file.
+    Columns ``patient_id``, ``years_since_transplant``, ``edss``; times rounded to
+    ``time_decimals`` (those of the cohort's times, so that the event visit falls on them).
+    """
+    from dataclasses import replace
+
+    from hsct_ms.reconstruction import visits
+
+    return visits.generate_visits(frame, replace(visits.SETTINGS, seed=seed), time_decimals=time_decimals)
+
+
+def write_visits(frame: pd.DataFrame, path, time_decimals: int = 3) -> None:
+    """Write visits from :func:`registry_visits` as a visits file (``VISITS_CSV``)."""
+    from hsct_ms.reconstruction import visits
+
+    Path(path).write_text(visits.visits_text(frame, time_decimals), encoding="utf-8", newline="")
 
 
 def write_cohort(frame: pd.DataFrame, path) -> None:
