@@ -12,13 +12,62 @@ Commands:
                    notebooks/ (make notebooks)
   reconstruct      regenerate data/cohort.csv (make cohort)
   ensemble         regenerate data/ensemble.csv, alternative reconstructions (make ensemble)
-  validate PATH    check a cohort file against the schema
+  validate PATH [--visits VISITS [--relapses RELAPSES]]
+                   check a cohort file against the schema, and with --visits an EDSS
+                   visits file (and a relapses file) against that cohort, as the book
+                   would read them (VISITS_CSV, RELAPSES_CSV); exit 0 when every file
+                   is valid, 1 with every problem on stderr, 2 on a usage error
   bench            time the book on 210 and 100,000 patients (make bench)
 """
 
 from __future__ import annotations
 
+import os
 import sys
+
+VALIDATE_USAGE = "usage: python -m hsct_ms validate PATH [--visits VISITS [--relapses RELAPSES]]"
+
+
+def validate(argv: list[str]) -> int:
+    """``validate PATH [--visits VISITS [--relapses RELAPSES]]``: the cohort file, then
+    the visits (and relapses) against it; every file's summary or problems."""
+    import argparse
+
+    from hsct_ms.inputs.cohort import validate_command
+
+    parser = argparse.ArgumentParser(prog="python -m hsct_ms validate", usage=VALIDATE_USAGE[7:],
+                                     add_help=False)
+    parser.add_argument("path")
+    parser.add_argument("--visits")
+    parser.add_argument("--relapses")
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit:  # argparse has printed what was wrong
+        return 2
+    if options.relapses and not options.visits:
+        print(f"{VALIDATE_USAGE}\n--relapses needs --visits: relapses are read beside visits",
+              file=sys.stderr)
+        return 2
+    status = validate_command(options.path)
+    if options.visits is None:
+        return status
+    if status != 0:
+        print(f"{options.visits}: not checked: the visits are checked against the patients of the "
+              f"cohort file, and {options.path} is not valid", file=sys.stderr)
+        return status
+    from hsct_ms.inputs.visits import validate_visits_command
+
+    # Only the files named here: a RELAPSES_CSV left in the environment is not read.
+    saved = os.environ.pop("RELAPSES_CSV", None)
+    try:
+        return validate_visits_command(options.visits, options.path, options.relapses)
+    except Exception as exc:  # noqa: BLE001 - as validate_command: no traceback, ever
+        print(f"{options.visits}: could not be validated ({type(exc).__name__}: {exc}); "
+              "this is a bug in hsct_ms, please report it", file=sys.stderr)
+        return 1
+    finally:
+        if saved is not None:
+            os.environ["RELAPSES_CSV"] = saved
 
 
 def driver_failure(log) -> int:
@@ -42,12 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "validate":
-        from hsct_ms.inputs.cohort import validate_command
-
-        if len(rest) != 1:
-            print("usage: python -m hsct_ms validate PATH", file=sys.stderr)
-            return 2
-        return validate_command(rest[0])
+        return validate(rest)
     if command == "book":
         import argparse
 
