@@ -37,6 +37,7 @@ from hsct_ms.inputs import cohort
 from hsct_ms.inputs.visits import load_visits
 from hsct_ms.display import disclosure
 from hsct_ms.paths import BUILD_DIR, REPO_ROOT, SITE_DIR
+from hsct_ms.stats.disability import CACHE_VARIABLE
 
 FINGERPRINT_FILE = BUILD_DIR / ".inputs.sha256"
 # The book's own files, read from the book's root (the repository, or --root DIR) ...
@@ -46,6 +47,8 @@ BOOK_DIRS = ["chapters"]
 PACKAGE_FILES = ["requirements.txt", "pyproject.toml"]
 PACKAGE_DIRS = ["src", "data"]
 CACHE_DIRNAME = ".jupyter_cache"
+# The EDSS derivation's cache (hsct_ms.stats.disability), beside the chapters' cache.
+DISABILITY_CACHE_DIRNAME = ".disability_cache"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Written next to the cache: the execution fingerprint its outputs were computed under.
 CACHE_STAMP = "execution.sha256"
@@ -151,7 +154,9 @@ def run_jupyter_book(root: Path, cohort_path: Path, capture: bool = False, outpu
     root = Path(root).resolve()
     build_dir = Path(output_root or root).resolve() / "_build"
     cache_dir = build_dir / CACHE_DIRNAME
-    env = dict(os.environ, COHORT_CSV=str(cohort_path))
+    # The chapters read the EDSS derivation from the cache the driver filled (prederive).
+    env = dict(os.environ, COHORT_CSV=str(cohort_path),
+               **{CACHE_VARIABLE: str(build_dir / DISABILITY_CACHE_DIRNAME)})
     stdout, stderr = [], []
 
     def say(text: str, error: bool = False):
@@ -266,6 +271,19 @@ def prepare_cache(build_dir: Path, cohort_path: Path, clean: bool, root: Path = 
     stamp.write_text(fingerprint + "\n")
 
 
+def prederive(patients, say=print) -> None:
+    """Derive the EDSS events of every rule the chapters use, here in the terminal, where
+    :func:`hsct_ms.stats.disability.derive_endpoints` shows its progress bar; the chapters'
+    kernels then read each result from the cache (same files, same rules, same key)."""
+    from hsct_ms.analysis import disability
+
+    started = time.perf_counter()
+    n = disability.prederive(patients)
+    if n:
+        say(f"make book: EDSS events of {n} patients derived or read from the cache in "
+            f"{time.perf_counter() - started:.1f} s ({os.environ.get(CACHE_VARIABLE)})")
+
+
 def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT,
                quiet: bool = False, root: Path = REPO_ROOT) -> int:
     """Build ``<output_root>/_build/html`` on a cohort file; return a process exit code.
@@ -279,7 +297,23 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     With ``quiet``, Jupyter Book's log is printed only when the build fails.
     ``root`` is the book's root (``_config.yml``, ``_toc.yml``, the chapters); the
     repository's by default. Tests build a copy of the book with a failing cell this way.
+    The EDSS derivation (a visits file) is cached in ``<output_root>/_build/.disability_cache``
+    (``HSCT_MS_DISABILITY_CACHE`` while the build runs, here and in the chapters), and
+    derived here, before the chapters execute, with a progress bar on a terminal.
     """
+    variable = str((Path(output_root) / "_build" / DISABILITY_CACHE_DIRNAME).resolve())
+    previous = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = variable
+    try:
+        return _build_book(force, cohort_path, output_root, quiet, root)
+    finally:
+        if previous is None:
+            os.environ.pop(CACHE_VARIABLE, None)
+        else:
+            os.environ[CACHE_VARIABLE] = previous
+
+
+def _build_book(force, cohort_path, output_root, quiet, root) -> int:
     cohort_path = cohort.resolve_cohort_path(cohort_path)
     build_dir = Path(output_root) / "_build"
     site_dir = build_dir / "html"
@@ -310,6 +344,7 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     for stale in (site_dir, build_dir / "jupyter_execute", build_dir / ".doctrees"):
         shutil.rmtree(stale, ignore_errors=True)
     print(f"make book: building on {cohort_path}", flush=True)
+    prederive(patients, say=lambda text: print(text, flush=True))
     result = run_jupyter_book(root, cohort_path, capture=quiet,
                               output_root=None if Path(output_root).resolve() == root else Path(output_root))
     returncode = result.returncode if quiet else result

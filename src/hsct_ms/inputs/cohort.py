@@ -25,12 +25,14 @@ from hsct_ms.inputs.cohort_loading import (
     CohortInfo,
     analysis_problems,
     cohort_info,
+    endpoint_statement,
     load_cohort,
     resolve_cohort_path,
     validate_command,
 )
 from hsct_ms.inputs.cohort_problems import CohortValidationError, Problem
 from hsct_ms.inputs.cohort_schema import (
+    DERIVABLE_COLUMNS,
     EDSS_SCALE,
     REQUIRED_COLUMNS,
     SCHEMA,
@@ -43,6 +45,7 @@ from hsct_ms.inputs.cohort_validation import read_cohort
 __all__ = [
     "SCHEMA",
     "REQUIRED_COLUMNS",
+    "DERIVABLE_COLUMNS",
     "SUBTYPES",
     "EDSS_SCALE",
     "Column",
@@ -54,6 +57,7 @@ __all__ = [
     "resolve_cohort_path",
     "load_cohort",
     "cohort_info",
+    "endpoint_statement",
     "analysis_problems",
     "validate_command",
 ]

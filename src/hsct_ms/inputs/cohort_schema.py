@@ -18,7 +18,7 @@ import pandas as pd
 from hsct_ms.terms import SUBTYPES
 
 __all__ = [
-    "Column", "SCHEMA", "SCHEMA_BY_NAME", "REQUIRED_COLUMNS", "SUBTYPES", "EDSS_SCALE",
+    "Column", "SCHEMA", "SCHEMA_BY_NAME", "REQUIRED_COLUMNS", "DERIVABLE_COLUMNS", "SUBTYPES", "EDSS_SCALE",
     "AGE_MIN", "AGE_MAX", "FIRST_TRANSPLANT_YEAR", "current_year", "max_followup_years", "schema_table",
     "IDENTIFIERS", "ALIASES",
     "MISSING_TOKENS", "NUMBER_PATTERN", "INTEGER_PATTERN", "DECIMAL_COMMA_PATTERN",
@@ -94,6 +94,10 @@ SCHEMA: tuple[Column, ...] = (
            "1 = died during follow-up (followup_years is then the time of death); 0 = alive"),
 )
 REQUIRED_COLUMNS = tuple(c.name for c in SCHEMA)
+#: The endpoint columns a cohort file may leave out, both together, when a visits file is
+#: given (``VISITS_CSV``): the book then derives them from the visits by the default rule
+#: (:data:`hsct_ms.stats.disability.DEFAULT_RULE`).
+DERIVABLE_COLUMNS = ("dwfs_years", "worsening")
 SCHEMA_BY_NAME = {c.name: c for c in SCHEMA}
 
 
@@ -103,11 +107,15 @@ def schema_table() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per required column; columns ``column``, ``type``, ``unit``,
+        One row per column (every one required, except that :data:`DERIVABLE_COLUMNS`
+        may be left out together when a visits file is given); columns ``column``, ``type``, ``unit``,
         ``allowed values / rule`` and ``meaning``.
     """
+    optional = {name: f"; optional with a visits file, together with "
+                      f"{' and '.join(o for o in DERIVABLE_COLUMNS if o != name)} (then derived from the visits)"
+                for name in DERIVABLE_COLUMNS}
     return pd.DataFrame(
-        [(c.name, c.type, c.unit, c.rule, c.description) for c in SCHEMA],
+        [(c.name, c.type, c.unit, c.rule + optional.get(c.name, ""), c.description) for c in SCHEMA],
         columns=["column", "type", "unit", "allowed values / rule", "meaning"],
     )
 

@@ -27,6 +27,7 @@ from hsct_ms.inputs.cohort_file import (
 from hsct_ms.inputs.cohort_problems import ProblemReport, show_values
 from hsct_ms.inputs.cohort_schema import (
     ALIASES,
+    DERIVABLE_COLUMNS,
     IDENTIFIERS,
     MISSING_TOKENS,
     REQUIRED_COLUMNS,
@@ -35,7 +36,7 @@ from hsct_ms.inputs.cohort_schema import (
 )
 from hsct_ms.inputs.cohort_values import COLUMN_CHECKS, COLUMN_DTYPES, ColumnValues, check_missing
 
-__all__ = ["read_cohort", "read_checked"]
+__all__ = ["read_cohort", "read_checked", "read_lines"]
 
 
 def _suggest(missing: str, candidates: list[str]) -> tuple[str, bool] | None:
@@ -56,7 +57,7 @@ def _suggest(missing: str, candidates: list[str]) -> tuple[str, bool] | None:
     return None
 
 
-def _check_header(header: list[str], report: ProblemReport) -> None:
+def _check_header(header: list[str], report: ProblemReport, derivable: bool = False) -> None:
     for position, name in enumerate(header, start=1):
         if not name.strip():
             hint = (" (an R row-names column? write the file with write.csv(..., row.names = FALSE))"
@@ -75,9 +76,15 @@ def _check_header(header: list[str], report: ProblemReport) -> None:
                              "before using the file: the book publishes only aggregates, but an "
                              "identifier has no place in its input", rows=(1,))
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    # With a visits file the endpoint may be left out, both columns together (it is then
+    # derived); one of them alone is still missing.
+    derived = derivable and all(c in missing for c in DERIVABLE_COLUMNS)
+    if derived:
+        missing = [c for c in missing if c not in DERIVABLE_COLUMNS]
     candidates = [h for h in header if h not in REQUIRED_COLUMNS]
     suggestions = {c: _suggest(c, candidates) for c in missing}
-    if len(missing) == len(REQUIRED_COLUMNS) and not any(suggestions.values()):
+    if len(missing) == len(REQUIRED_COLUMNS) - len(DERIVABLE_COLUMNS) * derived \
+            and not any(suggestions.values()):
         first = ",".join(header)
         first = first if len(first) <= 60 else first[:57] + "..."
         report.add(None, f"none of the required columns is in the header (line 1 reads {first!r}); "
@@ -92,11 +99,26 @@ def _check_header(header: list[str], report: ProblemReport) -> None:
                         f"to exactly {column!r} (names are not matched loosely)")
         elif hint:
             message += f"; found {hint[0]!r}: if it holds this, rename it to {column!r}"
+        if derivable and column in DERIVABLE_COLUMNS:
+            other = " and ".join(c for c in DERIVABLE_COLUMNS if c != column)
+            message += (f"; with a visits file the endpoint may be left out, but {column} and {other} "
+                        f"together: this file gives {other} without {column}")
         report.add(column, message, rows=(1,))
 
 
-def read_checked(path: Path, shown: str | None = None) -> tuple[pd.DataFrame, bytes]:
-    """:func:`read_cohort`, also returning the file's bytes; messages name ``shown`` if given."""
+def read_checked(path: Path, shown: str | None = None, derivable: bool = False) -> tuple[pd.DataFrame, bytes]:
+    """:func:`read_cohort`, also returning the file's bytes; messages name ``shown`` if given.
+
+    With ``derivable`` (a visits file is given), a file without both
+    :data:`~hsct_ms.inputs.cohort_schema.DERIVABLE_COLUMNS` is valid and the frame lacks them.
+    """
+    frame, data, _ = read_lines(path, shown, derivable)
+    return frame, data
+
+
+def read_lines(path: Path, shown: str | None = None,
+               derivable: bool = False) -> tuple[pd.DataFrame, bytes, np.ndarray]:
+    """:func:`read_checked`, also returning each row's first line in the file."""
     report = ProblemReport(path, shown)
     data = read_bytes(path, report)
     text = decode_text(data, report)
@@ -114,7 +136,7 @@ def read_checked(path: Path, shown: str | None = None) -> tuple[pd.DataFrame, by
         report.add(None, "line 1 is blank; the first line must be the header naming the columns",
                    rows=(1,))
         report.fail()
-    _check_header(header, report)
+    _check_header(header, report, derivable)
 
     rows = records[1:]
     lines, last_lines = starts[1:len(records)], ends[1:len(records)]
@@ -183,11 +205,13 @@ def read_checked(path: Path, shown: str | None = None) -> tuple[pd.DataFrame, by
     if report.problems:
         report.fail()
 
-    out = {name: pd.Series(typed[name]).astype(COLUMN_DTYPES[name]) for name in REQUIRED_COLUMNS}
+    # Every required column is typed here, except the endpoint a visits file will give.
+    out = {name: pd.Series(typed[name]).astype(COLUMN_DTYPES[name]) for name in REQUIRED_COLUMNS
+           if name in typed}
     for i, name in enumerate(header):
         if name not in out:
             out[name] = frame[i]
-    return pd.DataFrame(out), data
+    return pd.DataFrame(out), data, report.lines
 
 
 def read_cohort(path: str | os.PathLike) -> pd.DataFrame:

@@ -133,7 +133,8 @@ def validate_visits_command(visits_path: str, cohort_path: str | None = None,
     from hsct_ms.inputs.cohort_problems import CohortValidationError
 
     try:
-        cohort = load_cohort(cohort_path)
+        # The visits may be what gives the cohort its endpoint (a file without dwfs_years/worsening).
+        cohort = load_cohort(cohort_path, visits=visits_path, relapses=relapses_path)
         data = load_visits(cohort, visits_path, relapses_path)
     except CohortValidationError as exc:
         print(str(exc), file=sys.stderr)
