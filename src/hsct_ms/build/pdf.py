@@ -382,24 +382,6 @@ async () => {
 """
 
 
-def singlehtml_config(config_path: Path) -> Path:
-    """The build's configuration with the website's output choices for the single page too.
-
-    ``nb_mime_priority_overrides`` entries name a builder: those of ``html`` (e.g. tables
-    rendered from their MyST form, so they are numbered and captioned) are repeated for
-    ``singlehtml``, so the single page shows each output as the website does."""
-    config = yaml.safe_load(config_path.read_text())
-    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
-    overrides = [list(entry) for entry in sphinx_config.get("nb_mime_priority_overrides") or []]
-    single = {tuple(entry[:2]) for entry in overrides if entry[0] == "singlehtml"}
-    overrides += [["singlehtml", *entry[1:]] for entry in overrides
-                  if entry[0] == "html" and ("singlehtml", entry[1]) not in single]
-    sphinx_config["nb_mime_priority_overrides"] = overrides
-    path = config_path.with_name("_config.singlehtml.yml")
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
-
-
 def build_singlehtml(cohort_path: Path, output_root: Path, quiet: bool) -> tuple[Path, str]:
     """Render the executed chapters (from the cache the site's build filled) as one page.
 
@@ -412,8 +394,6 @@ def build_singlehtml(cohort_path: Path, output_root: Path, quiet: bool) -> tuple
     shutil.rmtree(out_dir, ignore_errors=True)
     command = book.jupyter_book_command(
         REPO_ROOT, cache_dir, None if output_root == REPO_ROOT else output_root) + ["--builder", "singlehtml"]
-    at = command.index("--config") + 1
-    command[at] = str(singlehtml_config(Path(command[at])))
     env = dict(os.environ, COHORT_CSV=str(cohort_path))
     if not quiet:
         print("$ " + " ".join(command), flush=True)
