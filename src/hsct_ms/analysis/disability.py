@@ -20,7 +20,7 @@ from hsct_ms.stats import kaplan_meier
 from hsct_ms.stats.disability import DEFAULT_RULE, SENSITIVITY_RULES, DisabilityRule, derive_endpoints
 from hsct_ms.stats.edss_change import EdssSlope, annualised_change, edss_by_bin, with_baseline
 
-__all__ = ["GROUPS", "prederive", "derived_endpoints", "agreement_table", "improvement_table",
+__all__ = ["GROUPS", "PREDERIVED_RULES", "prederive", "derived_endpoints", "agreement_table", "improvement_table",
            "sensitivity_table", "edss_bins", "rrms_slope", "published_slope", "slope_over_followup"]
 
 #: Groups of the chapter's tables, in display order.
@@ -43,6 +43,10 @@ def derived_endpoints(data: VisitsData, patients: pd.DataFrame,
     return out
 
 
+#: Every rule the chapters derive with: the default, then the sensitivity analysis's.
+PREDERIVED_RULES = tuple(dict.fromkeys((DEFAULT_RULE,) + tuple(SENSITIVITY_RULES)))
+
+
 def prederive(patients: pd.DataFrame | None = None) -> int:
     """Derive (and cache) every rule the chapter uses, for the cohort and visits of this build.
 
@@ -58,7 +62,7 @@ def prederive(patients: pd.DataFrame | None = None) -> int:
     data = load_visits(patients)
     if data is None:
         return 0
-    for rule in dict.fromkeys((DEFAULT_RULE,) + tuple(SENSITIVITY_RULES)):
+    for rule in PREDERIVED_RULES:
         derived_endpoints(data, patients, rule)
     return int(data.visits["patient_id"].nunique())
 

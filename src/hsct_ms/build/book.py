@@ -277,11 +277,18 @@ def prederive(patients, say=print) -> None:
     kernels then read each result from the cache (same files, same rules, same key)."""
     from hsct_ms.analysis import disability
 
-    started = time.perf_counter()
+    from hsct_ms.stats.disability import cache_dir
+
+    def cached() -> set:
+        return set(cache_dir().glob("*.csv")) if cache_dir().is_dir() else set()
+
+    before, started = cached(), time.perf_counter()
     n = disability.prederive(patients)
     if n:
-        say(f"make book: EDSS events of {n} patients derived or read from the cache in "
-            f"{time.perf_counter() - started:.1f} s ({os.environ.get(CACHE_VARIABLE)})")
+        new = len(cached() - before)
+        say(f"make book: EDSS events of {n} patients under {len(disability.PREDERIVED_RULES)} rules: "
+            f"{new} derived, {len(disability.PREDERIVED_RULES) - new} read from the cache, in "
+            f"{time.perf_counter() - started:.1f} s ({cache_dir()})")
 
 
 def build_book(force: bool = False, cohort_path: Path | None = None, output_root: Path = REPO_ROOT,
