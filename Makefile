@@ -47,7 +47,9 @@ cohort: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms reconstruct
 
 ## Time clean builds on 210 and 100,000 patients beside their floor (Sphinx with nothing to
-## execute + one bare kernel start per chapter); check the cost stays flat.
+## execute + one bare kernel start per chapter); check the cost stays flat. Then 10,000
+## patients with EDSS visits: clean (pymsprog derives every rule), and again on the cached
+## derivation (several minutes on 2 cores).
 bench: $(VENV_STAMP)
 	$(BIN)/python -m hsct_ms bench
 

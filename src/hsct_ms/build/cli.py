@@ -17,7 +17,9 @@ Commands:
                    visits file (and a relapses file) against that cohort, as the book
                    would read them (VISITS_CSV, RELAPSES_CSV); exit 0 when every file
                    is valid, 1 with every problem on stderr, 2 on a usage error
-  bench            time the book on 210 and 100,000 patients (make bench)
+  bench [--only cohorts|visits] [--visits-patients N]
+                   time the book on 210 and 100,000 patients, and on 10,000 (N)
+                   patients with EDSS visits (make bench); --only runs one part
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "bench":
         from hsct_ms.build.bench import main as bench
 
-        return bench()
+        return bench(rest)
     if command == "ensemble":
         from hsct_ms.reconstruction.ensemble import write_ensemble
 
