@@ -152,10 +152,15 @@ def spread_rows(spread: pd.DataFrame, labels: dict) -> pd.DataFrame:
     })
 
 
-def definition_range_phrase(span: tuple[float, float] | None) -> str:
+def definition_range_phrase(span: tuple[float, float] | None, shipped: bool) -> str:
     """The summary's words for :func:`hsct_ms.analysis.limitations.definition_range`:
-    "from 62.0% to 70.0%", or why there is no range."""
+    "runs from 62.0% to 70.0%", or why there is no range. On the shipped reconstruction the
+    visits are assumed, and the words say the range illustrates the rules, not the study."""
     if span is None:
-        return "not computed (this build has no visits file, or every estimate is withheld)"
+        return "was not computed (this build has no visits file, or every estimate is withheld)"
     low, high = span
-    return f"from {percent(low)}% to {percent(high)}%"
+    text = f"runs from {percent(low)}% to {percent(high)}%"
+    if shipped:
+        text += (" on the assumed visits of the shipped reconstruction: an illustration of what the "
+                 "rules do, not a finding about the study")
+    return text

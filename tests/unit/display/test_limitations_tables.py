@@ -66,3 +66,11 @@ def test_conclusion_rows_say_by_construction():
     assert rows["share of the reconstructions where it holds"].tolist() == ["100%", "80%"]
     assert rows.loc[0, "why"].startswith("by construction")
     assert not np.any(rows["why"].str.contains("probab"))
+
+
+def test_definition_range_phrase_says_what_the_range_is_on_each_cohort():
+    assert shown.definition_range_phrase((0.704, 0.731), shipped=False) == "runs from 70.4% to 73.1%"
+    shipped = shown.definition_range_phrase((0.704, 0.731), shipped=True)
+    assert shipped.startswith("runs from 70.4% to 73.1% on the assumed visits")
+    assert "not a finding about the study" in shipped
+    assert "not computed" in shown.definition_range_phrase(None, shipped=True)
