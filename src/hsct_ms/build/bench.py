@@ -50,6 +50,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from hsct_ms.build import book
+from hsct_ms.build.cli import environment
 from hsct_ms.inputs import cohort
 from hsct_ms.reconstruction import synthetic
 from hsct_ms.paths import REPO_ROOT, SHIPPED_COHORT
@@ -100,26 +101,6 @@ def sphinx_render_only(cohort_path: Path, output_root: Path) -> float:
         raise SystemExit("bench: the render-only build failed or executed a chapter:\n"
                          + result.stdout[-3000:] + result.stderr[-3000:])
     return elapsed
-
-
-@contextlib.contextmanager
-def environment(**values):
-    """``os.environ`` with ``values`` set (``None``: unset) inside the block, as it was after.
-    The build driver and the chapters' kernels read the inputs from the environment."""
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = str(value)
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 class _Tee(io.TextIOBase):

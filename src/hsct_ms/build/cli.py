@@ -24,15 +24,42 @@ Commands:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
 VALIDATE_USAGE = "usage: python -m hsct_ms validate PATH [--visits VISITS [--relapses RELAPSES]]"
 
 
+@contextlib.contextmanager
+def environment(**values):
+    """``os.environ`` with ``values`` set (``None``: unset) inside the block, and as it
+    was after it. The loaders read the visits and relapses files from the environment."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = str(value)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def validate(argv: list[str]) -> int:
     """``validate PATH [--visits VISITS [--relapses RELAPSES]]``: the cohort file, then
-    the visits (and relapses) against it; every file's summary or problems."""
+    the visits (and relapses) against it; every file's summary or problems.
+
+    Only the files named on the command line are read: ``VISITS_CSV`` and
+    ``RELAPSES_CSV`` are set to them (or unset) while the files are checked, so a cohort
+    file without ``dwfs_years``/``worsening`` is checked as the book reads it beside
+    its visits (the endpoint derived), and a variable left in the shell plays no part.
+    """
     import argparse
 
     from hsct_ms.inputs.cohort import validate_command
@@ -50,26 +77,23 @@ def validate(argv: list[str]) -> int:
         print(f"{VALIDATE_USAGE}\n--relapses needs --visits: relapses are read beside visits",
               file=sys.stderr)
         return 2
-    status = validate_command(options.path)
-    if options.visits is None:
-        return status
-    if status != 0:
-        print(f"{options.visits}: not checked: the visits are checked against the patients of the "
-              f"cohort file, and {options.path} is not valid", file=sys.stderr)
-        return status
-    from hsct_ms.inputs.visits import validate_visits_command
+    with environment(VISITS_CSV=options.visits, RELAPSES_CSV=options.relapses):
+        status = validate_command(options.path)
+        if options.visits is None:
+            return status
+        if status != 0:
+            print(f"{options.visits}: not fully checked: visits are checked against the patients of a "
+                  f"valid cohort file; correct what is listed above and run validate again",
+                  file=sys.stderr)
+            return status
+        from hsct_ms.inputs.visits import validate_visits_command
 
-    # Only the files named here: a RELAPSES_CSV left in the environment is not read.
-    saved = os.environ.pop("RELAPSES_CSV", None)
-    try:
-        return validate_visits_command(options.visits, options.path, options.relapses)
-    except Exception as exc:  # noqa: BLE001 - as validate_command: no traceback, ever
-        print(f"{options.visits}: could not be validated ({type(exc).__name__}: {exc}); "
-              "this is a bug in hsct_ms, please report it", file=sys.stderr)
-        return 1
-    finally:
-        if saved is not None:
-            os.environ["RELAPSES_CSV"] = saved
+        try:
+            return validate_visits_command(options.visits, options.path, options.relapses)
+        except Exception as exc:  # noqa: BLE001 - as validate_command: no traceback, ever
+            print(f"{options.visits}: could not be validated ({type(exc).__name__}: {exc}); "
+                  "this is a bug in hsct_ms, please report it", file=sys.stderr)
+            return 1
 
 
 def driver_failure(log) -> int:

@@ -85,10 +85,43 @@ def test_invalid_cohort_leaves_the_visits_unchecked(files, capsys):
     assert cli.main(["validate", str(files / "cohort.csv"), "--visits", str(files / "visits.csv")]) == 1
     err = capsys.readouterr().err
     assert "column 'subtype'" in err
-    assert f"{files / 'visits.csv'}: not checked" in err
+    assert f"{files / 'visits.csv'}: not fully checked" in err
 
 
 @pytest.mark.parametrize("argv", [[], ["a", "b"], ["a", "--relapses", "r.csv"], ["a", "--visits"]])
 def test_usage_errors_exit_2(argv, capsys):
     assert cli.main(["validate", *argv]) == 2
     assert "usage: python -m hsct_ms validate PATH" in capsys.readouterr().err
+
+
+NO_ENDPOINT = ("patient_id,subtype,age,baseline_edss,transplant_year,followup_years,died\n"
+               "P1,RRMS,30,3.5,2010,2.0,0\nP2,SPMS,40,6.0,2012,2.0,0\nP3,SPMS,45,6.5,2013,3.0,0\n")
+# P1 and P3 worsen at 1 year, confirmed at 1.6 and after; P2 stays at baseline.
+CONFIRMED = ("patient_id,years_since_transplant,edss\nP1,1,4.5\nP1,1.6,4.5\nP1,2,4.5\nP2,2,6.0\n"
+             "P3,1,7.0\nP3,1.6,7.0\nP3,3,7.0\n")
+
+
+def test_cohort_without_endpoint_is_checked_with_its_visits(files, capsys, monkeypatch):
+    # As the book reads it: dwfs_years/worsening derived from the visits named on the command line.
+    monkeypatch.setenv("HSCT_MS_DISABILITY_CACHE", str(files / "cache"))
+    (files / "cohort.csv").write_text(NO_ENDPOINT)
+    (files / "visits.csv").write_text(CONFIRMED)
+    assert cli.main(["validate", str(files / "cohort.csv"), "--visits", str(files / "visits.csv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"OK: {files / 'cohort.csv'}: 3 patients")
+    assert out[1].startswith(f"OK: {files / 'visits.csv'}: 7 visits of 3 patients")
+    # Without --visits the endpoint is missing, and a VISITS_CSV in the shell is not read.
+    monkeypatch.setenv("VISITS_CSV", str(files / "visits.csv"))
+    assert cli.main(["validate", str(files / "cohort.csv")]) == 1
+    assert "dwfs_years" in capsys.readouterr().err
+    assert os.environ["VISITS_CSV"] == str(files / "visits.csv")
+
+
+def test_cohort_without_endpoint_and_bad_visits(files, capsys, monkeypatch):
+    monkeypatch.setenv("HSCT_MS_DISABILITY_CACHE", str(files / "cache"))
+    (files / "cohort.csv").write_text(NO_ENDPOINT)
+    (files / "visits.csv").write_text(CONFIRMED.replace("P2,2,6.0", "P2,2,6.25"))
+    assert cli.main(["validate", str(files / "cohort.csv"), "--visits", str(files / "visits.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "visits.csv, column 'edss', line 5 (patient P2)" in err
+    assert f"{files / 'visits.csv'}: not fully checked" in err
