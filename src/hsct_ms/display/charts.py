@@ -39,6 +39,9 @@ VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 #: Key of a chart's ``usermeta`` that carries its declared row bound (:func:`bounded`);
 #: :class:`Figure` removes it from the published spec.
 ROW_BOUND_KEY = "hsct_ms_row_bound"
+#: Key of a chart's ``usermeta`` that carries its layout for narrow screens
+#: (:func:`with_narrow_layout`), read by ``hsct-ms-charts.js``.
+NARROW_LAYOUT_KEY = "hsctNarrow"
 
 GROUP_COLOURS = {
     "RRMS": "#1b6ca8",
@@ -78,7 +81,25 @@ def bounded(chart: alt.TopLevelMixin, row_bound: int) -> alt.TopLevelMixin:
     row_bound = int(row_bound)
     if row_bound < 0:
         raise ValueError(f"a row bound is a count, got {row_bound}")
-    return chart.properties(usermeta={ROW_BOUND_KEY: row_bound})
+    usermeta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    return chart.properties(usermeta={**usermeta, ROW_BOUND_KEY: row_bound})
+
+
+def with_narrow_layout(chart: alt.TopLevelMixin, narrow: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` carrying a second layout of the same data for narrow screens.
+
+    Some charts cannot reflow by scaling (a forest plot's row names beside its
+    estimates leave no room for the plot on a phone). The page's drawing code
+    (``hsct-ms-charts.js``) draws ``narrow`` instead of ``chart`` in a column narrower
+    than 560 px; JupyterLab and the PDF draw ``chart``. The narrow spec travels in the
+    chart's ``usermeta`` (:data:`NARROW_LAYOUT_KEY`) without datasets of its own:
+    :class:`Figure` moves them into the chart's, so data both layouts use are published
+    once and counted once against the declared bound.
+    """
+    spec = narrow.to_dict()
+    spec.pop("$schema", None)
+    usermeta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    return chart.properties(usermeta={**usermeta, NARROW_LAYOUT_KEY: spec})
 
 
 def data_rows(spec: dict) -> int:
@@ -110,8 +131,14 @@ class Figure:
         if not alt_text or not alt_text.strip():
             raise ValueError("every figure needs alt text")
         self.alt_text = " ".join(alt_text.split())
+        spec = chart.properties(description=self.alt_text).to_dict()
+        narrow = (spec.get("usermeta") or {}).get(NARROW_LAYOUT_KEY)
+        if narrow is not None:
+            # One set of datasets for both layouts (Altair names a dataset by its values,
+            # so data both layouts use have one name).
+            spec.setdefault("datasets", {}).update(narrow.pop("datasets", {}))
         # Data values at a fixed precision: the spec is part of the committed record.
-        spec = stored_spec(chart.properties(description=self.alt_text).to_dict())
+        spec = stored_spec(spec)
         meta = spec.get("usermeta") or {}
         bound = meta.pop(ROW_BOUND_KEY, None)
         if not meta:

@@ -57,3 +57,22 @@ def test_data_rows_counts_inline_data_too():
     spec = layered.to_dict()
     assert charts.data_rows(spec) == 4
     assert charts.data_rows({"layer": [{"data": {"values": [{"a": 1}, {"a": 2}]}}]}) == 2
+
+
+def test_a_narrow_layout_shares_the_datasets_and_counts_its_own_rows():
+    # Oracle: hand-made frames. The narrow layout of the same 3 rows adds no row; a
+    # narrow layout with 2 rows of its own adds 2 to the count, so a bound cannot be
+    # evaded by drawing data only in the narrow layout.
+    rows = pd.DataFrame({"x": [1, 2, 3], "y": ["a", "b", "c"]})
+    wide = alt.Chart(rows).mark_point().encode(x="x:Q", y="y:N")
+    narrow = alt.Chart(rows).mark_text().encode(x="x:Q", y="y:N", text="y:N")
+    same = charts.figure(charts.bounded(charts.with_narrow_layout(wide, narrow), 3), alt_text="t")
+    assert same.data_rows == 3
+    layout = same.spec["usermeta"][charts.NARROW_LAYOUT_KEY]
+    assert "datasets" not in layout and layout["data"]["name"] in same.spec["datasets"]
+    extra = alt.Chart(pd.DataFrame({"x": [5, 6], "y": ["d", "e"]})).mark_point().encode(x="x:Q", y="y:N")
+    with pytest.raises(AssertionError, match="5 rows"):
+        charts.figure(charts.bounded(charts.with_narrow_layout(wide, extra), 3), alt_text="t")
+    # bounded() keeps the narrow layout, in either order.
+    both = charts.with_narrow_layout(charts.bounded(wide, 3), narrow)
+    assert charts.figure(both, alt_text="t").row_bound == 3

@@ -7,6 +7,10 @@
      axes and legends included, spans the column;
    - on a narrow screen (< 560 px) every legend goes below the plot, one above the other,
      in one column, and explicit axis ticks are thinned to every other one;
+   - a spec may carry a second layout for narrow screens (usermeta.hsctNarrow, written by
+     charts.with_narrow_layout, without datasets of its own): below 560 px it is drawn
+     instead, with the spec's datasets (a forest plot puts its row names above the
+     estimates there, as a phone has no room for them beside);
    - it is drawn again when the column's width changes. */
 (function () {
   "use strict";
@@ -163,12 +167,23 @@
     return attempt(1, 4);
   }
 
+  // The layout to draw: the spec, or on a narrow screen its narrow layout if it has one.
+  function layoutFor(spec, narrow) {
+    var layout = narrow && spec.usermeta && spec.usermeta.hsctNarrow;
+    if (!layout) return spec;
+    layout = copy(layout);
+    layout.$schema = spec.$schema;
+    layout.datasets = spec.datasets;
+    layout.description = spec.description;
+    return layout;
+  }
+
   function draw(div, spec) {
     var style = getComputedStyle(div);
     var target = Math.floor(div.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
     if (!(target > 0)) target = 600;
     var narrow = target < NARROW;
-    var base = readable(copy(spec), narrow, target);
+    var base = readable(layoutFor(copy(spec), narrow), narrow, target);
     return fit(base, target, narrow).catch(function () { return { scale: 1, width: NaN }; }).then(function (best) {
       if (div._hsctView) div._hsctView.finalize();
       div.innerHTML = "";
@@ -217,5 +232,5 @@
     return drawing;
   };
   // For tests and debugging: the pieces of the adaptation.
-  window.hsctChart.adapt = { readable: readable, scaled: scaled, naturalWidth: naturalWidth };
+  window.hsctChart.adapt = { readable: readable, scaled: scaled, naturalWidth: naturalWidth, layoutFor: layoutFor };
 })();
