@@ -20,7 +20,7 @@ from hsct_ms.stats import kaplan_meier
 from hsct_ms.stats.disability import DEFAULT_RULE, SENSITIVITY_RULES, DisabilityRule, derive_endpoints
 from hsct_ms.stats.edss_change import EdssSlope, annualised_change, edss_by_bin, with_baseline
 
-__all__ = ["GROUPS", "PREDERIVED_RULES", "prederive", "derived_endpoints", "agreement_table", "improvement_table",
+__all__ = ["GROUPS", "PREDERIVED_RULES", "prederive", "derived_endpoints", "agreement_table", "derived_table", "improvement_table",
            "sensitivity_table", "edss_bins", "rrms_slope", "published_slope", "slope_over_followup"]
 
 #: Groups of the chapter's tables, in display order.
@@ -86,6 +86,13 @@ def agreement_table(patients: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFra
                      int(members["other_status"].sum()), int(members["other_time"].sum())))
     return pd.DataFrame(rows, columns=["group", "patients", "worsening_file", "worsening_derived",
                                        "same", "other_status", "other_time"])
+
+
+def derived_table(derived: pd.DataFrame) -> pd.DataFrame:
+    """Per group: patients and derived worsenings (when the cohort file gives no endpoint)."""
+    rows = [(group, len(members), int(members["worsening"].sum()))
+            for group, members in _groups(derived).items()]
+    return pd.DataFrame(rows, columns=["group", "patients", "worsening_derived"])
 
 
 def improvement_table(derived: pd.DataFrame) -> pd.DataFrame:

@@ -31,8 +31,14 @@ def agreement(ctx, visits) -> tuple[pd.DataFrame | None, dict, Table]:
     if visits is None:
         values = {"disability_same": shown.NO_VISITS, "disability_worsening_derived": shown.NO_VISITS,
                   "disability_visits_verb": "cannot be compared (no visits file) with"}
+        values["disability_agreement_sentence"] = (
+            "The endpoint cannot be derived here: this build has no visits file, so the cohort "
+            "file's own dwfs_years and worsening are used throughout the book.")
+        values["disability_agreement_summary"] = "Not compared: this build has no visits file."
         return None, values, _no_visits("Derived against recorded endpoint", name)
     derived = disability.derived_endpoints(visits, ctx.patients)
+    if ctx.cohort.endpoint_derived:
+        return derived, *_derived_only(ctx, derived, name)
     counts = disability.agreement_table(ctx.patients, derived).set_index("group")
     values = {
         # "matches by construction" only for the shipped visits of the shipped cohort.
@@ -40,6 +46,13 @@ def agreement(ctx, visits) -> tuple[pd.DataFrame | None, dict, Table]:
         "disability_same": ctx.count(counts.loc[terms.ALL, "same"]),
         "disability_worsening_derived": ctx.count(counts.loc[terms.ALL, "worsening_derived"]),
     }
+    values["disability_agreement_sentence"] = (
+        f"The endpoint derived from the visits {values['disability_visits_verb']} the cohort file's: "
+        f"{values['disability_same']} of {ctx.count(ctx.cohort.n_patients)} patients have the same "
+        f"status and time, with {values['disability_worsening_derived']} worsenings derived.")
+    values["disability_agreement_summary"] = (
+        f"The derived endpoint {values['disability_visits_verb']} the cohort file's for "
+        f"{values['disability_same']} of {ctx.count(ctx.cohort.n_patients)} patients.")
     shown_table = table(
         shown.agreement_rows(counts.reset_index(), ctx.count),
         caption="Worsening as recorded in the cohort file (dwfs_years, worsening) and as "
@@ -49,6 +62,32 @@ def agreement(ctx, visits) -> tuple[pd.DataFrame | None, dict, Table]:
         name=name,
     )
     return derived, values, shown_table
+
+
+def _derived_only(ctx, derived, name) -> tuple[dict, Table]:
+    """A cohort file without an endpoint: nothing to compare; the derived worsenings by
+    group, which every chapter of this build uses."""
+    from hsct_ms.inputs.cohort import endpoint_statement
+
+    counts = disability.derived_table(derived)
+    n_derived = ctx.count(counts.set_index("group").loc[terms.ALL, "worsening_derived"])
+    statement = endpoint_statement(ctx.cohort)
+    values = {
+        "disability_visits_verb": "gives the whole book its endpoint; there is nothing to compare it with in",
+        "disability_same": "not compared (the cohort file gives no endpoint)",
+        "disability_worsening_derived": n_derived,
+        "disability_agreement_sentence": (
+            f"{statement} There is nothing to compare the derived endpoint with: it is the endpoint "
+            f"of every chapter of this build, with {n_derived} worsenings derived."),
+        "disability_agreement_summary": f"{statement} Every chapter uses it.",
+    }
+    shown_table = table(
+        shown.derived_rows(counts, ctx.count),
+        caption=f"Worsening derived from the visits by the rule of the table above (tier cohort). "
+        f"{statement} Every chapter of this build uses this endpoint.",
+        name=name,
+    )
+    return values, shown_table
 
 
 def slope(ctx, visits) -> tuple[dict, Table]:

@@ -11,7 +11,7 @@ from hsct_ms import terms
 from hsct_ms.display import disclosure
 from hsct_ms.stats.disability import DisabilityRule
 
-__all__ = ["NO_VISITS", "schema_rows", "rule_rows", "agreement_rows", "improvement_rows", "sensitivity_rows",
+__all__ = ["NO_VISITS", "schema_rows", "rule_rows", "agreement_rows", "derived_rows", "improvement_rows", "sensitivity_rows",
            "edss_rows", "slope_rows", "slope_text", "slope_sentence", "few_at_risk", "no_visits_rows", "interval", "signed"]
 
 #: What every result of the chapter says when the build has no visits file.
@@ -53,6 +53,15 @@ def agreement_rows(agreement: pd.DataFrame, count: Callable) -> pd.DataFrame:
         "Same status and time (within a day)": agreement["same"].map(count),
         "Another status": agreement["other_status"].map(count),
         "Same status, another time": agreement["other_time"].map(count),
+    })
+
+
+def derived_rows(derived: pd.DataFrame, count: Callable) -> pd.DataFrame:
+    """Patients and derived worsenings by group (a cohort file that gives no endpoint)."""
+    return pd.DataFrame({
+        "Group": derived["group"].map(_label),
+        "Patients": derived["patients"].map(count),
+        "Worsenings derived from visits": derived["worsening_derived"].map(count),
     })
 
 

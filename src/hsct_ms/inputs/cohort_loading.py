@@ -73,9 +73,10 @@ class CohortInfo:
 def endpoint_statement(info: CohortInfo) -> str:
     """Where the endpoint of this build comes from, as a sentence for the pages."""
     if info.endpoint_derived:
-        return (f"The cohort file gives no endpoint: dwfs_years and worsening were derived from the "
-                f"visits file {info.visits_file} by the book's default rule ({info.derived_rule}).")
-    return "The endpoint (dwfs_years, worsening) is the cohort file's own."
+        return (f"In this build the cohort file gives no endpoint: dwfs_years and worsening were "
+                f"derived from the visits file {info.visits_file} by the book's default rule "
+                f"({info.derived_rule}).")
+    return "In this build, dwfs_years and worsening are the cohort file's own."
 
 
 def resolve_cohort_path(path: str | os.PathLike | None = None) -> Path:
