@@ -209,3 +209,10 @@ def test_schema_table_says_the_endpoint_is_optional_with_visits():
 
 def test_tolerance_is_half_a_day():
     assert cohort_loading.DERIVED_TOLERANCE_YEARS * 365.25 == pytest.approx(0.5)
+
+
+def test_validating_visits_against_a_cohort_without_an_endpoint(tmp_path, capsys):
+    from hsct_ms.inputs.visits import validate_visits_command
+
+    assert validate_visits_command(str(visits_file(tmp_path)), str(without(DERIVABLE_COLUMNS, tmp_path))) == 0
+    assert "OK:" in capsys.readouterr().out
