@@ -16,11 +16,11 @@ import pandas as pd
 
 from hsct_ms import terms
 from hsct_ms.analysis import cohort as analysis
-from hsct_ms.display import disclosure, tiers
+from hsct_ms.display import disclosure, tables, tiers
 from hsct_ms.inputs import published
 from hsct_ms.reconstruction import ensemble
 
-__all__ = ["CHECKS", "baseline_long", "baseline_caption", "baseline_glue", "format_baseline_table", "format_early_deaths", "year_span"]
+__all__ = ["CHECKS", "PUBLISHED_ROW", "SPREAD_ROW", "baseline_long", "baseline_caption", "baseline_glue", "format_baseline_table", "format_early_deaths", "year_span"]
 
 #: What a cohort value is against the paper, per key of the ``check`` column of
 #: :func:`baseline_long`.
@@ -58,8 +58,15 @@ def year_span(first, last) -> str:
     return f"{int(first)} to {int(last)}"
 
 
-def _published_whole_cohort() -> dict[str, tuple[tuple[float, ...], float, str]]:
-    """Published whole-cohort value(s) per row label, the tolerance to call a match, and a text."""
+#: A range withheld on a user's cohort (:func:`baseline_long`) reads as this dash, with
+#: :data:`NOT_SHOWN_NOTE`.
+NOT_SHOWN = "\u2014"
+NOT_SHOWN_NOTE = "not shown: a range is two single patients' values"
+
+
+def _published_whole_cohort() -> dict[str, tuple[tuple[float, ...], float, str, str]]:
+    """Published whole-cohort value(s) per row label, the tolerance to call a match, a text
+    (empty where the row's own value is not published) and a note on it."""
     n = published.cohort_value("patients", "count")
     counts = {s: published.subtype_count(s) for s in terms.SUBTYPES}
     age = published.cohort_value("age", "mean")
@@ -71,15 +78,15 @@ def _published_whole_cohort() -> dict[str, tuple[tuple[float, ...], float, str]]
     # Age is published in whole years: a mean that rounds to it matches (half a year).
     # Follow-up is published to 0.1 year: the tolerances of hsct_ms.terms apply.
     return {
-        "Patients, n": ((n,), 0, f"{n:g} (RRMS {counts['RRMS']}, SPMS {counts['SPMS']}, "
-                                  f"PPMS {counts['PPMS']})"),
-        "Age, mean (years)": ((age,), 0.5, f"{age:g}"),
-        "Baseline EDSS, median": ((median,), 0, f"{median:g}"),
-        "Baseline EDSS, range": ((low, high), 0, f"{low:g}\u2013{high:g}"),
-        "Transplant years, range": ((first, last), 0, f"{int(first)}\u2013{int(last)}"),
-        "Follow-up, mean (years)": ((mean,), terms.tolerance("followup", "mean"), f"{mean:.1f}"),
-        "Follow-up, SD (years)": ((sd,), terms.tolerance("followup", "sd"), f"{sd:.1f}"),
-        "Deaths at any time, n": ((), 0, f"{early:g} within 100 days; later deaths not published"),
+        "Patients, n": ((n,), 0, f"{n:g}", ""),  # by subtype: _published_subtype_counts
+        "Age, mean (years)": ((age,), 0.5, f"{age:g}", ""),
+        "Baseline EDSS, median": ((median,), 0, f"{median:g}", ""),
+        "Baseline EDSS, range": ((low, high), 0, f"{low:g}\u2013{high:g}", ""),
+        "Transplant years, range": ((first, last), 0, f"{int(first)}\u2013{int(last)}", ""),
+        "Follow-up, mean (years)": ((mean,), terms.tolerance("followup", "mean"), f"{mean:.1f}", ""),
+        "Follow-up, SD (years)": ((sd,), terms.tolerance("followup", "sd"), f"{sd:.1f}", ""),
+        "Deaths at any time, n": ((), 0, "", f"published: {early:g} deaths within 100 days; "
+                                            "later deaths not published"),
     }
 
 
@@ -185,7 +192,7 @@ def baseline_long(patients: pd.DataFrame, is_shipped: bool, min_count: int = 0,
             if label == "Patients, n":
                 target, text = (counts[group],), f"{counts[group]:g}"
             elif group == terms.ALL and label in whole:
-                target, tolerance, text = whole[label]
+                target, tolerance, text, _ = whole[label]
                 target = target or None
             check = _check(is_shipped, target, values, tolerance)
             if check == "assumed" and columns[0] in ensemble.BASELINE_COLUMNS:
@@ -223,37 +230,77 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: i
                           members: pd.DataFrame | None = None) -> pd.DataFrame:
     """The baseline table for reading: characteristics down, groups across.
 
+    Six columns, so that it fits a laptop's text column at the normal type size. Under a
+    characteristic, a row :data:`PUBLISHED_ROW` gives the published value in the column
+    of its group (the whole cohort's, or the patients by subtype), and on the shipped
+    reconstruction a row :data:`SPREAD_ROW` gives the range over the ensemble of the
+    values that are ensemble medians (:func:`_ensemble_value`). How a row's values stand
+    against the paper, and what the paper publishes in words only (the early deaths), are
+    lettered notes on the characteristic (:func:`hsct_ms.display.tables.noted`). Show it
+    with ``wrap_numbers=True``: on a user's cohort the reverse-KM median's interval may
+    sit under it.
+
     Returns
     -------
     pandas.DataFrame
-        ``Characteristic``; one column per group of :data:`hsct_ms.terms.BASELINE_GROUPS`
-        (tier ``cohort``); ``Published`` (tier ``published``: the whole-cohort value, the
-        subtype counts, or "not published"); and ``Against published``: on the shipped
-        reconstruction whether the row's values match their published target by
-        construction or are assumed, on a user's cohort whether there is a published
-        value to compare with.
+        ``Characteristic`` (noted: on the shipped reconstruction whether the row's values
+        match their published target by construction or are assumed, on a user's cohort
+        whether there is a published value to compare with) and one column per group of
+        :data:`hsct_ms.terms.BASELINE_GROUPS`: tier ``cohort`` in a characteristic's row,
+        tier ``published`` in its :data:`PUBLISHED_ROW`.
     """
     long = baseline_long(patients, is_shipped, min_count, members)
     order = [label for label, _, _ in _ROWS]
-    wide = long.pivot(index="characteristic", columns="group", values="value").loc[order, list(terms.BASELINE_GROUPS)]
+    groups = list(terms.BASELINE_GROUPS)
+    wide = long.pivot(index="characteristic", columns="group", values="value").loc[order, groups]
+    printed = long.pivot(index="characteristic", columns="group", values="published").loc[order, groups]
     checks = long.pivot(index="characteristic", columns="group", values="check").loc[order]
     whole = _published_whole_cohort()
-    wide["Published"] = [whole[label][2] if label in whole else "not published" for label in order]
-    wide["Against published"] = [_row_check(checks.loc[label], is_shipped) for label in order]
-    wide = wide.reset_index().rename(columns={"characteristic": "Characteristic"})
-    wide.columns.name = None
-    return wide
+    rows = []
+    for label in order:
+        check = f"against the published value: {_row_check(checks.loc[label], is_shipped)}"
+        in_words = whole.get(label, ((), 0, "", ""))[3]
+        # An ensemble cell reads "median [range]": the median stays in the row, the range
+        # goes to a row of its own under it, so that a group's column is as wide as one
+        # number or one range.
+        spreads = {group: _split_spread(wide.loc[label, group]) for group in groups}
+        rows.append({"Characteristic": tables.noted(label, check, in_words),
+                     **{group: shown for group, (shown, _) in spreads.items()}})
+        if any(spread for _, spread in spreads.values()):
+            rows.append({"Characteristic": SPREAD_ROW, **{group: spread for group, (_, spread) in spreads.items()}})
+        if printed.loc[label].astype(bool).any():
+            rows.append({"Characteristic": PUBLISHED_ROW, **printed.loc[label].to_dict()})
+    return pd.DataFrame(rows, columns=["Characteristic", *groups])
+
+
+#: The label of the row under a characteristic that gives its published value(s).
+PUBLISHED_ROW = "published"
+#: The label of the row under a characteristic that gives its range over the ensemble.
+SPREAD_ROW = "range over reconstructions"
+
+
+def _split_spread(cell: str) -> tuple[object, str]:
+    """"33.1 [33.0–33.3]" -> ("33.1", "33.0–33.3"); a cell without a bracket -> (cell, "");
+    a range not shown (single patients' values) -> a dash with :data:`NOT_SHOWN_NOTE`."""
+    if cell.startswith("not shown"):
+        return tables.noted(NOT_SHOWN, NOT_SHOWN_NOTE), ""
+    value, bracket, spread = cell.partition(" [")
+    return (value, spread.removesuffix("]")) if bracket else (cell, "")
 
 
 def baseline_caption(cohort_phrase: str, is_shipped: bool) -> str:
     """The baseline table's caption; on the shipped reconstruction it says what the
     bracketed ranges are."""
     caption = (f"Baseline characteristics and follow-up by group, computed from {cohort_phrase} "
-               "(tier: cohort), beside the published value of each row (tier: published; whole cohort, "
-               "or patients by subtype). IQR = interquartile range; KM = Kaplan-Meier; CI = 95% interval.")
+               f"(tier: cohort); under a characteristic, the row \"{PUBLISHED_ROW}\" gives the published "
+               "value (tier: published; whole cohort, or patients by subtype), and a lettered note on each "
+               "characteristic says how its values stand against the paper. "
+               "IQR = interquartile range; KM = Kaplan-Meier; CI = 95% interval.")
     if is_shipped:
-        caption += (f" {tiers.ENSEMBLE_CELLS_NOTE} (for the reverse KM median: the spread of the median "
-                    "itself, in place of one draw's interval).")
+        caption += (" Cells computed from the cohort that no published number pins down show the median "
+                    f"over the reconstructions of the ensemble; the row under them (\"{SPREAD_ROW}\") gives "
+                    "its range (for the reverse KM median: the spread of the median itself, in place of one "
+                    "draw's interval).")
     return caption
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hsct_ms import terms
-from hsct_ms.display import disclosure
+from hsct_ms.display import disclosure, tables
 
 __all__ = ["VERDICT", "format_published", "format_targets", "group_label"]
 
@@ -34,19 +34,38 @@ def group_label(group: str) -> str:
     return terms.GROUP_LABELS.get(_GROUP_KEY.get(group, group), group)
 
 
-def _time(years) -> str:
-    return "" if pd.isna(years) else f"{years:g} y"
+def _years(years) -> str:
+    return "" if pd.isna(years) else f"{years:g}"
+
+
+def _words(name: str) -> str:
+    """A name of values.csv as words ("edss_change_rate" -> "edss change rate"): an
+    underscore gives a browser no place to wrap, and joined names widened the table."""
+    return str(name).replace("_", " ")
 
 
 def format_published(values: pd.DataFrame) -> pd.DataFrame:
-    """The published values as shown: times as "5 y", the key and note columns dropped.
+    """The published values as shown: six columns, each value's source a note under the table.
+
+    Names of values.csv (quantity, kind, unit) read with spaces for underscores; times are
+    in years ("Time (years)": 5, 10); the ``key`` and ``note`` columns are dropped; the
+    ``source`` (document and place in it) is a lettered note on the value
+    (:func:`hsct_ms.display.tables.noted`).
 
     Parameters
     ----------
     values : pandas.DataFrame
         :func:`hsct_ms.inputs.published.published_table`.
     """
-    return values.assign(time=values["time"].map(_time)).drop(columns=["key", "note"])
+    return pd.DataFrame({
+        "Quantity": values["quantity"].map(_words),
+        "Group": values["group"],
+        "Time (years)": values["time"].map(_years),
+        "Statistic": values["kind"].map(_words),
+        "Value": [tables.noted(v, f"source: {src}" if isinstance(src, str) and src else "")
+                  for v, src in zip(values["value"], values["source"] if "source" in values else [""] * len(values))],
+        "Unit": values["unit"].map(_words) if "unit" in values else "",
+    }).reset_index(drop=True)
 
 
 def _number(value) -> str:
@@ -76,19 +95,19 @@ def format_targets(targets: pd.DataFrame, min_count: int, is_shipped: bool) -> p
     Returns
     -------
     pandas.DataFrame
-        Columns ``target, group, published, tolerance, achieved, difference, verdict, source``.
+        Columns ``Target, Group, Published ± tolerance`` (the source a lettered note on
+        it, :func:`hsct_ms.display.tables.noted`), ``Achieved, Difference, Verdict``.
     """
     small = (targets["unit"] == "patients") & targets["achieved"].map(
         lambda n: disclosure.is_small(n, min_count))
     return pd.DataFrame({
-        "target": targets["target"],
-        "group": targets["group"].map(group_label),
-        "published": targets["published"].map("{:g}".format),
-        "tolerance": targets["tolerance"].map(lambda t: f"± {t:g}"),
-        "achieved": [disclosure.show_count(v, min_count) if hidden else _number(v)
+        "Target": targets["target"],
+        "Group": targets["group"].map(group_label),
+        "Published ± tolerance": [tables.noted(f"{p:g} ± {t:g}", f"source: {src}")
+                                  for p, t, src in zip(targets["published"], targets["tolerance"], targets["source"])],
+        "Achieved": [disclosure.show_count(v, min_count) if hidden else _number(v)
                      for v, hidden in zip(targets["achieved"], small)],
-        "difference": ["withheld" if hidden else _signed(d)
+        "Difference": ["withheld" if hidden else _signed(d)
                        for d, hidden in zip(targets["difference"], small)],
-        "verdict": [VERDICT[(is_shipped, bool(met))] for met in targets["met"]],
-        "source": targets["source"],
+        "Verdict": [VERDICT[(is_shipped, bool(met))] for met in targets["met"]],
     }).reset_index(drop=True)

@@ -5,7 +5,7 @@ import pandas as pd
 
 from hsct_ms import terms
 from hsct_ms.analysis import cohort as analysis
-from hsct_ms.display import cohort_tables
+from hsct_ms.display import cohort_tables, tables
 from hsct_ms.reconstruction import ensemble
 
 
@@ -23,36 +23,60 @@ def test_checks_shipped_and_user(shipped):
     assert user == {"compared", "file"}
 
 
+def _rows(shown):
+    """Characteristic rows by label (text), their first detail rows under ("label", kind)."""
+    rows, current = {}, None
+    for row in shown.to_dict("records"):
+        label = row["Characteristic"]
+        if isinstance(label, tables.Noted) or label not in (cohort_tables.SPREAD_ROW, cohort_tables.PUBLISHED_ROW):
+            current = label.text if isinstance(label, tables.Noted) else label
+            rows[current] = row
+        else:
+            rows[(current, label)] = row
+    return rows
+
+
 def test_formatted_table_shape_and_words(shipped):
     shown = cohort_tables.format_baseline_table(shipped, is_shipped=True)
-    assert list(shown.columns) == ["Characteristic", *terms.BASELINE_GROUPS, "Published", "Against published"]
-    rows = shown.set_index("Characteristic")
-    assert rows.loc["Patients, n", "All"] == "210"
-    assert rows.loc["Patients, n", "Against published"] == "all match by construction"
-    assert rows.loc["Age, mean (years)", "Against published"] == "whole cohort matches by construction; by subtype assumed"
-    assert rows.loc["Age, SD (years)", "Against published"] == "all assumed"
-    assert rows.loc["Transplant years, range", "Published"] == "1997\u20132019"  # years as integers
-    assert ".0" not in rows.loc["Transplant years, range", "All"]
+    assert list(shown.columns) == ["Characteristic", *terms.BASELINE_GROUPS]
+    rows = _rows(shown)
+    assert rows["Patients, n"]["All"] == "210"
+    assert rows["Patients, n"]["Characteristic"].notes == ("against the published value: all match by construction",)
+    assert rows["Age, mean (years)"]["Characteristic"].notes == (
+        "against the published value: whole cohort matches by construction; by subtype assumed",)
+    assert rows["Age, SD (years)"]["Characteristic"].notes == ("against the published value: all assumed",)
+    # published values sit under their group's column (abstract / press release: 122, 86, 2; 1997-2019)
+    published = rows[("Patients, n", cohort_tables.PUBLISHED_ROW)]
+    assert [published[g] for g in ("RRMS", "SPMS", "PPMS", "All")] == ["122", "86", "2", "210"]
+    assert rows[("Transplant years, range", cohort_tables.PUBLISHED_ROW)]["All"] == "1997\u20132019"
+    assert ("Age, SD (years)", cohort_tables.PUBLISHED_ROW) not in rows  # not published: no row
+    assert "3 deaths within 100 days" in rows["Deaths at any time, n"]["Characteristic"].notes[1]
+    assert ".0" not in rows["Transplant years, range"]["All"]
     # On a user's cohort the reverse-KM median carries its 95% interval: "m (lo-hi)".
     median = analysis.baseline_table(shipped).loc["All"]
-    user = cohort_tables.format_baseline_table(shipped, is_shipped=False).set_index("Characteristic")
-    assert user.loc["Follow-up, reverse KM median (95% CI, years)", "All"] == (
+    user = _rows(cohort_tables.format_baseline_table(shipped, is_shipped=False))
+    assert user["Follow-up, reverse KM median (95% CI, years)"]["All"] == (
         f"{median['followup_median_reverse_km']:.1f} ({median['followup_median_lower']:.1f}"
         f"\u2013{median['followup_median_upper']:.1f})")
+    assert not any(isinstance(k, tuple) and k[1] == cohort_tables.SPREAD_ROW for k in user)
 
 
 def test_shipped_values_not_pinned_down_show_the_ensemble(shipped):
     # Oracle: the median and range of the ensemble's own columns, recomputed here.
     members = ensemble.members(ensemble.load_ensemble())
-    rows = cohort_tables.format_baseline_table(shipped, True, members=members).set_index("Characteristic")
+    rows = _rows(cohort_tables.format_baseline_table(shipped, True, members=members))
+    spread = cohort_tables.SPREAD_ROW
     ages = members["baseline_age_mean_rrms"]
-    assert rows.loc["Age, mean (years)", "RRMS"] == f"{ages.median():.1f} [{ages.min():.1f}\u2013{ages.max():.1f}]"
+    assert rows["Age, mean (years)"]["RRMS"] == f"{ages.median():.1f}"
+    assert rows[("Age, mean (years)", spread)]["RRMS"] == f"{ages.min():.1f}\u2013{ages.max():.1f}"
     followup = members["baseline_followup_median_reverse_km_all"]
-    assert rows.loc["Follow-up, reverse KM median (95% CI, years)", "All"] == (
-        f"{followup.median():.1f} [{followup.min():.1f}\u2013{followup.max():.1f}]")
-    # A published value matched by construction stays the cohort's own value.
-    assert rows.loc["Age, mean (years)", "All"] == f"{shipped['age'].mean():.1f}"
-    assert rows.loc["Patients, n", "RRMS"] == "122"
+    assert rows["Follow-up, reverse KM median (95% CI, years)"]["All"] == f"{followup.median():.1f}"
+    assert rows[("Follow-up, reverse KM median (95% CI, years)", spread)]["All"] == (
+        f"{followup.min():.1f}\u2013{followup.max():.1f}")
+    # A published value matched by construction stays the cohort's own value, with no range.
+    assert rows["Age, mean (years)"]["All"] == f"{shipped['age'].mean():.1f}"
+    assert rows[("Age, mean (years)", spread)]["All"] == ""
+    assert rows["Patients, n"]["RRMS"] == "122"
     glued = cohort_tables.baseline_glue(shipped, 0, True, members)
     assert glued["cohort_age_mean_rrms"] == (f"{ages.median():.1f} years (median; {ages.min():.1f} years to "
                                              f"{ages.max():.1f} years over {len(members)} reconstructions)")
@@ -71,10 +95,10 @@ def test_row_order_does_not_matter(shipped):
 def test_small_groups_withheld_on_a_users_cohort(shipped):
     # PPMS has 2 patients: on a user's cohort (threshold 5) its count reads "<5" and its
     # statistics are withheld; ranges (single patients' values) are never shown.
-    rows = cohort_tables.format_baseline_table(shipped, is_shipped=False, min_count=5).set_index("Characteristic")
-    assert rows.loc["Patients, n", "PPMS"] == "<5"
-    assert rows.loc["Age, mean (years)", "PPMS"] == "withheld (n<5)"
-    assert rows.loc["Baseline EDSS, range", "All"].startswith("not shown")
+    rows = _rows(cohort_tables.format_baseline_table(shipped, is_shipped=False, min_count=5))
+    assert rows["Patients, n"]["PPMS"] == "<5"
+    assert rows["Age, mean (years)"]["PPMS"] == "withheld (n<5)"
+    assert rows["Baseline EDSS, range"]["All"] == tables.noted(cohort_tables.NOT_SHOWN, cohort_tables.NOT_SHOWN_NOTE)
 
 
 def test_formatted_early_deaths(shipped):

@@ -22,19 +22,20 @@ def _targets():
 
 def test_targets_on_shipped_match_by_construction_and_show_all_counts():
     shown = data_tables.format_targets(_targets(), 0, True)
-    assert list(shown.columns) == ["target", "group", "published", "tolerance", "achieved",
-                                   "difference", "verdict", "source"]
-    assert list(shown["achieved"]) == ["2", "85.8", "3"]
-    assert list(shown["difference"]) == ["+0.00", "+0.30", "+0.00"]  # -0.0004 is not "-0.00"
-    assert list(shown["tolerance"]) == ["± 0", "± 0.5", "± 0"]
-    assert list(shown["verdict"]) == ["matches by construction", "matches by construction", "NOT met"]
+    assert list(shown.columns) == ["Target", "Group", "Published ± tolerance", "Achieved", "Difference", "Verdict"]
+    assert list(shown["Achieved"]) == ["2", "85.8", "3"]
+    assert list(shown["Difference"]) == ["+0.00", "+0.30", "+0.00"]  # -0.0004 is not "-0.00"
+    assert [c.text for c in shown["Published ± tolerance"]] == ["2 ± 0", "85.5 ± 0.5", "3 ± 0"]
+    assert [c.notes for c in shown["Published ± tolerance"]] == [("source: press release",), ("source: abstract",),
+                                                                  ("source: abstract",)]
+    assert list(shown["Verdict"]) == ["matches by construction", "matches by construction", "NOT met"]
 
 
 def test_targets_on_user_cohort_withhold_small_counts_and_their_difference():
     shown = data_tables.format_targets(_targets(), 5, False)
-    assert list(shown["achieved"]) == ["<5", "85.8", "<5"]
-    assert list(shown["difference"]) == ["withheld", "+0.30", "withheld"]
-    assert list(shown["verdict"]) == ["within tolerance", "within tolerance", "outside tolerance"]
+    assert list(shown["Achieved"]) == ["<5", "85.8", "<5"]
+    assert list(shown["Difference"]) == ["withheld", "+0.30", "withheld"]
+    assert list(shown["Verdict"]) == ["within tolerance", "within tolerance", "outside tolerance"]
 
 
 def test_group_labels_come_from_terms():
@@ -45,8 +46,14 @@ def test_group_labels_come_from_terms():
 
 
 def test_published_values_show_times_in_years_without_key_and_note():
-    values = pd.DataFrame({"key": ["a", "b"], "quantity": ["dwfs", "patients"], "time": [5.0, float("nan")],
-                           "value": [85.5, 210], "note": ["", ""]})
+    values = pd.DataFrame({"key": ["a", "b"], "quantity": ["edss_change_rate", "patients"], "group": ["RRMS", "all"],
+                           "time": [5.0, float("nan")], "kind": ["ci_lower", "count"], "value": [-0.15, 210],
+                           "unit": ["edss_points_per_year", "patients"], "source": ["abstract, Results", ""],
+                           "note": ["", ""]})
     shown = data_tables.format_published(values)
-    assert list(shown.columns) == ["quantity", "time", "value"]
-    assert list(shown["time"]) == ["5 y", ""]
+    assert list(shown.columns) == ["Quantity", "Group", "Time (years)", "Statistic", "Value", "Unit"]
+    assert list(shown["Time (years)"]) == ["5", ""]
+    assert list(shown["Quantity"]) == ["edss change rate", "patients"]  # words wrap; underscores do not
+    assert list(shown["Unit"]) == ["edss points per year", "patients"]
+    assert shown["Value"][0].notes == ("source: abstract, Results",)
+    assert shown["Value"][1] == 210  # no source, no note
