@@ -13,7 +13,13 @@ that shares the time axis:
 - each group has its own line style as well as its colour, so the curves can be
   told apart in greyscale;
 - the numbers at risk of the tooltips and of the table under the axis come from one
-  function, :func:`at_risk_rows`, at the same times.
+  function, :func:`at_risk_rows`, at the same times: the labelled ticks of the time
+  axis (:func:`at_risk_grid`), which span the whole follow-up;
+- as in survminer's ``ggsurvplot``: the legends sit above the plot, so the curves
+  and the at-risk table span the column; the group comparison (log-rank p) is stated
+  above the curves when the caller gives it; censoring is marked with ticks, at most
+  one per :data:`CENSOR_MARK_GAP_MONTHS` months per curve (:func:`thinned_marks`), so a
+  registry cohort censored in every month shows ticks, not hatching.
 
 All chart data are aggregates on a grid of months: one row per group and month up
 to the group's last follow-up (:func:`curve_on_grid`), plus the at-risk table. The
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -41,14 +48,26 @@ from hsct_ms.inputs.cohort_schema import max_followup_years
 from hsct_ms.stats.km_steps import grid_cell, grid_times
 
 __all__ = [
-    "LEGEND_PARAM", "AT_RISK_TIMES", "MIN_AT_RISK", "MONTH", "band_name", "default_groups",
-    "censoring_marks", "at_risk_rows", "curve_on_grid", "figure_data", "km_figure", "row_bound",
+    "LEGEND_PARAM", "AT_RISK_TIMES", "MIN_AT_RISK", "MONTH", "CENSOR_MARK_GAP_MONTHS", "band_name",
+    "default_groups", "censoring_marks", "thinned_marks", "at_risk_grid", "at_risk_rows", "curve_on_grid",
+    "figure_data", "km_figure", "row_bound", "logrank_phrase",
 ]
 
 #: Name of the legend-bound selection that shows and hides groups.
 LEGEND_PARAM = "group_pick"
-#: Default times (years) of the numbers-at-risk row.
+#: Times (years) of the numbers at risk that the chapters quote (every two years).
 AT_RISK_TIMES = tuple(range(0, 21, 2))
+#: Most times of the figure's at-risk table (and labelled ticks of its time axis): 13 for
+#: counts of up to 4 digits (every two years to 24 years), 9 for registry-sized counts,
+#: so 6-digit numbers keep apart at 1280 px (:func:`at_risk_grid`).
+MAX_AT_RISK_TIMES = 13
+MAX_AT_RISK_TIMES_WIDE_COUNTS = 9
+#: Steps (years) the figure's at-risk table may take, the smallest that fits first.
+AT_RISK_STEPS = (1, 2, 5, 10, 20)
+#: Censoring ticks of one curve are at least this many months apart (see :func:`thinned_marks`).
+CENSOR_MARK_GAP_MONTHS = 6
+#: Characters per line of the comparison stated above the curves.
+COMPARISON_LINE = 46
 #: Fewer patients at risk than this: the curve turns faint and its band is not drawn.
 MIN_AT_RISK = 10
 #: Grid width of the chart data (one month, in years).
@@ -59,17 +78,18 @@ FAINT_OPACITY = 0.3
 BAND_OPACITY = 0.15
 #: The band and line-part keys sit above the plot, side by side: inside the plot they
 #: covered the curves of a cohort whose worsening-free share falls low.
-INSIDE_LEGEND = {"orient": "top", "direction": "horizontal"}
+INSIDE_LEGEND = {"orient": "top", "direction": "horizontal", "titleOrient": "left"}
 
 
-def row_bound(n_groups: int, n_at_risk_times: int = len(AT_RISK_TIMES), n_published: int = 0,
+def row_bound(n_groups: int, n_at_risk_times: int = MAX_AT_RISK_TIMES, n_published: int = 0,
               time_resolution: float = MONTH) -> int:
     """The most data rows :func:`km_figure` embeds, from its grid alone.
 
     ``n_groups`` curves of one row per grid time from 0 to the longest follow-up the
     validator accepts (:func:`hsct_ms.inputs.cohort_schema.max_followup_years`; 445 rows
-    per group for 37 years), ``n_groups`` rows per at-risk time, and the published
-    points. Independent of the number of patients and of their distinct times.
+    per group for 37 years), ``n_groups`` rows per at-risk time (at most
+    :data:`MAX_AT_RISK_TIMES`, :func:`at_risk_grid`), and the published points.
+    Independent of the number of patients and of their distinct times.
     """
     per_curve = grid_times(max_followup_years(), time_resolution)
     return n_groups * (per_curve + n_at_risk_times) + n_published
@@ -83,7 +103,7 @@ def band_name(level: float = 0.95) -> str:
 def tail_names(min_at_risk: int = MIN_AT_RISK) -> tuple[str, str]:
     """Legend entries of the solid and the faint part of a curve."""
     return (f"{min_at_risk} or more at risk",
-            f"fewer than {min_at_risk} at risk (no band; unreliable)")
+            f"under {min_at_risk} at risk (unreliable)")
 
 
 def default_groups(groups: Sequence[str]) -> list[str]:
@@ -122,6 +142,62 @@ def censoring_marks(durations, events, time_resolution: float = MONTH) -> pd.Dat
     times = np.round(counts.index.to_numpy() * float(time_resolution), 10)
     s = stats.survival_at(durations, events, times)["survival"].to_numpy()
     return pd.DataFrame({"time": times, "survival": s, "censored": counts.to_numpy().astype(np.int64)})
+
+
+def thinned_marks(months_with_censoring, gap: int = CENSOR_MARK_GAP_MONTHS) -> np.ndarray:
+    """Which months with censoring get a tick: the first, then each that lies at least
+    ``gap`` months after the last ticked one.
+
+    Where censorings are sparse every one is marked; where they fall in every month (a
+    registry cohort) the ticks are ``gap`` months apart instead of a solid hatching.
+    Display only: the tooltips still count the censorings of every month.
+
+    Parameters
+    ----------
+    months_with_censoring : array-like of int
+        Grid months (ascending) in which at least one patient was censored.
+    gap : int
+        Least distance in months between two ticks (1 = every month with censoring).
+    """
+    months = np.asarray(months_with_censoring, dtype=np.int64)
+    keep = np.zeros(months.size, dtype=bool)
+    last = None
+    for i, month in enumerate(months):
+        if last is None or month - last >= gap:
+            keep[i] = True
+            last = month
+    return keep
+
+
+def at_risk_grid(t_max: float, max_times: int = MAX_AT_RISK_TIMES, steps: Sequence[float] = AT_RISK_STEPS) -> tuple:
+    """Times (years) of the at-risk table and the labelled axis ticks: 0, step, ... up to
+    the last multiple of the step within ``t_max`` (the axis itself runs on to ``t_max``),
+    with the smallest step of ``steps`` that needs at most ``max_times`` times (every two
+    years up to 25 years of follow-up, every five to 60)."""
+    t_max = max(float(t_max), 1.0)
+    for step in steps:
+        n = math.floor(t_max / step + 1e-9)
+        if n + 1 <= max_times:
+            return tuple(float(step * k) for k in range(n + 1))
+    raise ValueError(f"no at-risk step of {tuple(steps)} spans {t_max} years in {max_times} times")
+
+
+def logrank_phrase(patients: pd.DataFrame, is_shipped: bool) -> str:
+    """The log-rank p of RRMS against progressive MS as the outcomes chapter words it
+    (:func:`hsct_ms.display.outcomes_tables.subtype_statistic_phrases`): its median and
+    range over the ensemble of reconstructions on the shipped cohort, the cohort's own p
+    on a user's (without the Cox models the chapter's table fits as well)."""
+    # Imported here: the analysis modules import display helpers of their own.
+    from hsct_ms.analysis import outcomes
+    from hsct_ms.display import outcomes_tables
+
+    if is_shipped:
+        statistics = outcomes.subtype_statistics(patients, True)
+    else:
+        test = outcomes.logrank(patients)
+        statistics = pd.DataFrame([{"statistic": "logrank_p", "value": test["p"], "lower": np.nan,
+                                    "upper": np.nan, "n": 1, "basis": "cohort", "note": ""}])
+    return outcomes_tables.subtype_statistic_phrases(statistics[statistics["statistic"] == "logrank_p"])["logrank_p"]
 
 
 def at_risk_rows(frames: Mapping[str, pd.DataFrame], times: Sequence[float] = AT_RISK_TIMES,
@@ -167,7 +243,7 @@ def curve_on_grid(durations, events, level: float = 0.95, time_resolution: float
 
 
 def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_years",
-                event_col: str = "worsening", at_risk_times: Sequence[float] = AT_RISK_TIMES,
+                event_col: str = "worsening", at_risk_times: Sequence[float] | None = AT_RISK_TIMES,
                 level: float = 0.95, min_count: int = 0,
                 min_at_risk: int = MIN_AT_RISK) -> dict[str, pd.DataFrame]:
     """The two aggregated tables behind :func:`km_figure`.
@@ -178,8 +254,10 @@ def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_ye
         Analysis group key -> that group's patients (one row each), in legend order.
     duration_col, event_col : str
         Time to worsening or censoring (years) and the 1/0 worsening flag.
-    at_risk_times : sequence of float
-        Times of the numbers-at-risk table.
+    at_risk_times : sequence of float, or None
+        Times of the numbers-at-risk table; None: :func:`at_risk_grid` of the curves'
+        last time (after the privacy cut), with fewer times where counts have 5 digits
+        or more.
     level : float
         Level of the plain Greenwood interval.
     min_count : int
@@ -194,7 +272,8 @@ def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_ye
     -------
     dict
         ``curve``: ``group, time, survival, lower, upper, at_risk_label,
-        censored_label, reliable``, one row per group and month
+        censored_label, censor_mark, reliable``, one row per group and month
+        (``censor_mark``: a tick is drawn, :func:`thinned_marks`)
         (:func:`curve_on_grid`); ``at_risk``: ``group, time, at_risk_label`` at
         ``at_risk_times``. Both count columns come from :func:`at_risk_rows`. Only
         what the chart shows is kept.
@@ -204,6 +283,9 @@ def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_ye
         curve = curve_on_grid(frame[duration_col].to_numpy(float), frame[event_col].to_numpy(int), level)
         curve["at_risk"] = at_risk_rows({label: frame}, curve["time"], duration_col)["at_risk"].to_numpy()
         curve = disclosure.cut_where_few_at_risk(curve, min_count)
+        censored = np.flatnonzero(curve["censored"].to_numpy() > 0)
+        mark = np.zeros(len(curve), dtype=bool)
+        mark[censored[thinned_marks(censored)]] = True
         curves.append(curve.assign(
             group=label,
             reliable=curve["at_risk"] >= min_at_risk,
@@ -211,7 +293,15 @@ def figure_data(frames: Mapping[str, pd.DataFrame], duration_col: str = "dwfs_ye
             # suppressed) labels.
             at_risk_label=disclosure.count_labels(curve["at_risk"], min_count),
             censored_label=disclosure.count_labels(curve["censored"], min_count),
-        )[["group", "time", "survival", "lower", "upper", "at_risk_label", "censored_label", "reliable"]])
+            censor_mark=mark,
+        )[["group", "time", "survival", "lower", "upper", "at_risk_label", "censored_label", "censor_mark",
+           "reliable"]])
+    if at_risk_times is None:
+        # Every curve may be withheld (groups smaller than min_count): then 0 to 20 years.
+        ends = [float(c["time"].max()) for c in curves if len(c)]
+        digits = len(str(max(len(frame) for frame in frames.values()))) if frames else 1
+        at_risk_times = (at_risk_grid(max(ends), MAX_AT_RISK_TIMES if digits <= 4 else MAX_AT_RISK_TIMES_WIDE_COUNTS)
+                         if ends else AT_RISK_TIMES)
     at_risk = at_risk_rows(frames, at_risk_times, duration_col)
     return {
         "curve": pd.concat(curves, ignore_index=True),
@@ -225,15 +315,16 @@ def km_figure(
     *,
     duration_col: str = "dwfs_years",
     event_col: str = "worsening",
-    at_risk_times: Sequence[float] = AT_RISK_TIMES,
+    at_risk_times: Sequence[float] | None = None,
     published: pd.DataFrame | None = None,
     min_count: int = 0,
     min_at_risk: int = MIN_AT_RISK,
     shown: Sequence[str] | None = None,
     level: float = 0.95,
+    comparison: str | Sequence[str] | None = None,
     y_title: str = "Worsening-free (%)",
     x_title: str = "Years since transplant",
-    width: int = 500,
+    width: int = 560,
     height: int = 340,
 ) -> alt.VConcatChart:
     """Kaplan-Meier curves by group over a numbers-at-risk table sharing the time axis.
@@ -244,8 +335,10 @@ def km_figure(
         Group key (:mod:`hsct_ms.terms`) -> patients, in legend order.
     duration_col, event_col : str
         Columns with time to worsening or censoring and the worsening flag.
-    at_risk_times : sequence of float
-        Times (years) at which the numbers at risk are printed.
+    at_risk_times : sequence of float, optional
+        Times (years) at which the numbers at risk are printed, also the labelled
+        ticks of the time axis; default :func:`at_risk_grid` of the follow-up (at most
+        :data:`MAX_AT_RISK_TIMES`).
     published : DataFrame, optional
         Published points to draw over the curves: ``group, time, estimate, lower,
         upper`` (proportions), e.g. :func:`hsct_ms.inputs.published.dwfs_points`. Drawn as
@@ -258,12 +351,17 @@ def km_figure(
         Groups drawn before any legend click; default :func:`default_groups`.
     level : float
         Level of the plain Greenwood band.
+    comparison : str or sequence of str, optional
+        The group comparison, stated above the curves (e.g. ``["Log-rank test, RRMS
+        against progressive MS:", "p 0.029"]``; :func:`logrank_phrase` words the p):
+        each line wrapped at :data:`COMPARISON_LINE` characters so it fits a phone.
 
     Returns
     -------
     altair.VConcatChart
-        Top: step curves, band, a tick at each month with censoring; tooltips give
-        time, survival, interval and number at risk. Bottom: numbers at risk.
+        Top: legends, the comparison, step curves, band, censoring ticks
+        (:func:`thinned_marks`); tooltips give time, survival, interval, number at
+        risk and censorings of each month. Bottom: numbers at risk under the same axis.
         A legend click (parameter :data:`LEGEND_PARAM`) shows or hides a group.
         Its data bound (:func:`hsct_ms.display.charts.bounded`) is :func:`row_bound`.
 
@@ -277,10 +375,10 @@ def km_figure(
     data = figure_data(frames, duration_col, event_col, at_risk_times, level, min_count, min_at_risk)
     groups = list(frames)
     shown = default_groups(groups) if shown is None else [g for g in shown if g in groups]
+    ticks = sorted(set(float(t) for t in data["at_risk"]["time"]))
     # Every curve may be withheld (groups smaller than min_count): the axis then spans the at-risk times.
-    t_max = max([float(max(at_risk_times)), *data["curve"]["time"].astype(float)])
+    t_max = max([ticks[-1], *data["curve"]["time"].astype(float)])
     x_scale = alt.Scale(domain=[0, math.ceil(t_max)], nice=False)
-    ticks = [float(t) for t in at_risk_times]
     pick = alt.selection_point(name=LEGEND_PARAM, fields=["group"], bind="legend", toggle="true",
                                value=[{"group": g} for g in shown], empty=False)
     x = alt.X("time:Q", title=x_title, scale=x_scale, axis=alt.Axis(values=ticks, grid=False))
@@ -288,30 +386,42 @@ def km_figure(
     if published is not None and len(published):
         layers += _published_layers(published, x)
     curves = alt.layer(*layers).resolve_scale(opacity="independent").properties(width=width, height=height)
+    if comparison:
+        lines = [comparison] if isinstance(comparison, str) else list(comparison)
+        lines = [part for line in lines for part in textwrap.wrap(line, COMPARISON_LINE)]
+        curves = curves.properties(title=alt.Title(lines, anchor="start",
+                                                   fontSize=charts.MIN_FONT_SIZE, fontWeight="normal",
+                                                   lineHeight=17, offset=10))
+    # The counts are centred on their ticks: the first column reaches half its width left
+    # of the axis, so the group names stand that much further off (a 6-digit registry
+    # count ran into them).
+    widest = int(data["at_risk"]["at_risk_label"].astype(str).str.len().max()) if len(data["at_risk"]) else 1
     at_risk = alt.Chart(data["at_risk"]).mark_text(fontSize=12).encode(
         x=alt.X("time:Q", scale=x_scale, axis=alt.Axis(values=ticks, title="Numbers at risk", grid=False,
                                                       orient="top", labels=False, ticks=False, domain=False)),
         y=alt.Y("group:N", sort=groups, title=None, axis=alt.Axis(
             labelExpr=_label_expr({g: group_name(g, short=True) for g in groups}),
-            labelPadding=18, ticks=False, domain=False, labelFontWeight="bold")),
+            labelPadding=10 + math.ceil(widest * 7.5 / 2), ticks=False, domain=False, labelFontWeight="bold")),
         text="at_risk_label:N",
         color=alt.Color("group:N", scale=charts.group_colour_scale(groups), legend=None),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
     ).properties(width=width, height=24 * len(groups), name="km_at_risk")
     # Colour and line style resolved per panel keep the group legend beside the curves
     # (the at-risk panel uses the same colours, without legend).
-    chart = alt.vconcat(curves, at_risk, spacing=10).resolve_scale(
-        x="shared", color="independent", strokeDash="independent")
+    # The legends sit above the plot (as ggsurvplot puts them; beside it they took a third
+    # of the column from the curves), one under the other (hsct-ms-charts.js).
+    chart = charts.legible(alt.vconcat(curves, at_risk, spacing=10).resolve_scale(
+        x="shared", color="independent", strokeDash="independent"))
     n_published = len(published) if published is not None else 0
-    return charts.bounded(charts.legible(chart), row_bound(len(groups), len(at_risk_times), n_published))
+    return charts.bounded(chart, row_bound(len(groups), MAX_AT_RISK_TIMES, n_published))
 
 
 def _curve_layers(curve_rows: pd.DataFrame, groups: list[str], pick, x, y_title: str,
                   level: float, min_at_risk: int) -> list:
     """Band, faint and solid lines, censoring ticks and tooltip points of :func:`km_figure`."""
     solid, faint = tail_names(min_at_risk)
-    legend = alt.Legend(title=["Group", "(click to show or hide)"], symbolType="stroke", symbolStrokeWidth=3,
-                        symbolSize=500, orient="right",
+    legend = alt.Legend(title="Group (click to show or hide)", symbolType="stroke", symbolStrokeWidth=3,
+                        symbolSize=500, orient="top", direction="horizontal", columns=2,
                         labelExpr=_label_expr({g: group_name(g) for g in groups}))
     colour = alt.Color("group:N", scale=charts.group_colour_scale(groups), sort=groups, legend=legend)
     dash = alt.StrokeDash("group:N", scale=charts.group_dash_scale(groups), sort=groups, legend=legend)
@@ -347,7 +457,7 @@ def _curve_layers(curve_rows: pd.DataFrame, groups: list[str], pick, x, y_title:
         interpolate="step-after", strokeWidth=2.5).encode(y=y, strokeDash=dash, opacity=part, strokeOpacity=shown)
     solid_line = curve.transform_filter("datum.reliable").transform_calculate(part=json.dumps(solid)).mark_line(
         interpolate="step-after", strokeWidth=2.5).encode(y=y, strokeDash=dash, opacity=part, strokeOpacity=shown)
-    censor = curve.transform_filter("datum.censored_label != '0'").mark_tick(thickness=1.5, size=10).encode(
+    censor = curve.transform_filter("datum.censor_mark").mark_tick(thickness=1.5, size=10).encode(
         y=y, opacity=alt.condition(pick, alt.Opacity("reliable:N", scale=alt.Scale(
             domain=[True, False], range=[1.0, FAINT_OPACITY]), legend=None), alt.value(0)),
     )

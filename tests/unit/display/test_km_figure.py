@@ -111,7 +111,7 @@ def test_faint_threshold_is_configurable():
     # hand count: 12 at risk up to 0.5 years, 11 after the first event's month
     assert curve.loc[~curve["reliable"], "time"].min() == pytest.approx(7 / 12)
     chart = json.dumps(km_figure.km_figure(frames, min_at_risk=12).to_dict())
-    assert "fewer than 12 at risk" in chart and "fewer than 10" not in chart
+    assert "under 12 at risk" in chart and "under 10" not in chart
 
 
 def test_faint_rows_equal_at_risk_below_threshold_on_the_shipped_cohort(frames):
@@ -192,15 +192,20 @@ def test_censoring_marks_count_every_censoring_once():
 def test_chart_data_are_bounded_by_the_month_grid(frames):
     fig = charts.figure(km_figure.km_figure(frames), alt_text="test")
     months = sum(int(np.ceil(f["dwfs_years"].max() * 12 - 1e-9)) + 1 for f in frames.values())
-    assert fig.data_rows == months + len(frames) * len(km_figure.AT_RISK_TIMES)
+    times = km_figure.at_risk_grid(max(f["dwfs_years"].max() for f in frames.values()))
+    assert fig.data_rows == months + len(frames) * len(times)
 
 
 def test_chart_rows_stay_the_same_for_a_hundredfold_cohort(frames):
     big = {label: pd.concat([frame] * 100, ignore_index=True) for label, frame in frames.items()}
     fig = charts.figure(km_figure.km_figure(big), alt_text="test")
-    small = charts.figure(km_figure.km_figure(frames), alt_text="test")
     assert fig.data_rows <= fig.row_bound == km_figure.row_bound(len(big))
-    assert fig.data_rows == small.data_rows  # rows follow distinct months, not patients
+    # rows follow distinct months, not patients (at the same at-risk times: by default
+    # 5-digit counts get fewer of them)
+    same_times = {"at_risk_times": km_figure.AT_RISK_TIMES}
+    big = charts.figure(km_figure.km_figure(big, **same_times), alt_text="test")
+    small = charts.figure(km_figure.km_figure(frames, **same_times), alt_text="test")
+    assert big.data_rows == small.data_rows
 
 
 def worst_case_frames(n_groups=4, per_month=3, seed=1):
@@ -227,8 +232,14 @@ def test_worst_case_cohort_stays_within_the_grid_bound():
     published = pd.DataFrame({"group": ["RRMS"], "time": [5.0], "estimate": [0.8], "lower": [0.7],
                               "upper": [0.9]})
     fig = charts.figure(km_figure.km_figure(frames, published=published), alt_text="test")
-    assert fig.row_bound == km_figure.row_bound(4, len(km_figure.AT_RISK_TIMES), 1)
-    assert fig.data_rows == fig.row_bound
+    assert fig.row_bound == km_figure.row_bound(4, km_figure.MAX_AT_RISK_TIMES, 1)
+    # the at-risk grid of the longest follow-up has fewer times than the bound allows
+    times = km_figure.at_risk_grid(max_followup_years())
+    assert fig.data_rows == fig.row_bound - 4 * (km_figure.MAX_AT_RISK_TIMES - len(times))
+    # ... and the most times a caller may pass reach it exactly
+    most = [float(t) for t in range(km_figure.MAX_AT_RISK_TIMES)]
+    full = charts.figure(km_figure.km_figure(frames, published=published, at_risk_times=most), alt_text="test")
+    assert full.data_rows == full.row_bound
     frame = frames["RRMS"]
     curve = km_figure.curve_on_grid(frame["dwfs_years"], frame["worsening"])
     exact = stats.survival_at(frame["dwfs_years"], frame["worsening"], curve["time"])["survival"]
@@ -285,3 +296,80 @@ def test_groups_smaller_than_the_threshold_give_a_figure_without_curves():
     (at_risk,) = [pd.DataFrame(rows) for rows in datasets if rows]
     assert (at_risk.loc[at_risk["time"] == 0, "at_risk_label"] == "<5").all()
     assert "NaN" not in json.dumps(fig.spec)
+
+
+# --------------------------------------------------------------------------- ggsurvplot standard
+
+def test_thinned_marks_keep_sparse_censorings_and_space_dense_ones():
+    # Oracle: hand-worked greedy choice. Sparse months (0, 7, 20) are all kept; in a run
+    # of every month 30..45 a tick every 6 months (30, 36, 42); 47 is 5 months after 42.
+    months = [0, 7, 20, *range(30, 46), 47, 49]
+    kept = np.asarray(months)[km_figure.thinned_marks(months, gap=6)].tolist()
+    assert kept == [0, 7, 20, 30, 36, 42, 49]
+    assert km_figure.thinned_marks(months, gap=1).all()
+    assert km_figure.thinned_marks([], gap=6).size == 0
+
+
+def test_censoring_in_every_month_gives_ticks_a_gap_apart():
+    # Oracle: the worst-case cohort is censored in (almost) every month: its ticks are at
+    # least CENSOR_MARK_GAP_MONTHS apart, at most one per gap, and only where censored.
+    data = km_figure.figure_data(worst_case_frames(n_groups=1))["curve"]
+    ticks = np.flatnonzero(data["censor_mark"].to_numpy())
+    assert len(ticks) > 20
+    assert np.diff(ticks).min() >= km_figure.CENSOR_MARK_GAP_MONTHS
+    assert (data.loc[data["censor_mark"], "censored_label"] != "0").all()
+    spec = charts.figure(km_figure.km_figure(worst_case_frames(n_groups=1)), alt_text="test").spec
+    (tick,) = [u for u in _layers(spec) if u["mark"]["type"] == "tick"]
+    assert {"filter": "datum.censor_mark"} in tick["transform"]
+
+
+def test_at_risk_grid_spans_the_follow_up():
+    # Oracle: hand-listed grids; the last time lies within the follow-up.
+    assert km_figure.at_risk_grid(20.3) == tuple(float(t) for t in range(0, 21, 2))
+    assert km_figure.at_risk_grid(23.0) == tuple(float(t) for t in range(0, 23, 2))
+    assert km_figure.at_risk_grid(23.0, max_times=9) == (0.0, 5.0, 10.0, 15.0, 20.0)
+    assert km_figure.at_risk_grid(3.2) == (0.0, 1.0, 2.0, 3.0)
+    assert len(km_figure.at_risk_grid(max_followup_years())) <= km_figure.MAX_AT_RISK_TIMES
+
+
+def test_six_digit_counts_get_fewer_columns_and_keep_off_the_group_names():
+    # A 100,000-patient group: counts of 6 digits. Oracle: at most 9 at-risk times, and the
+    # group names stand at least half the widest count (7.5 px a digit at 12 px) off the axis.
+    rng = np.random.default_rng(7)
+    t = rng.uniform(0.05, 23.0, 100_000)
+    frames = {terms.RRMS: pd.DataFrame({"dwfs_years": t, "worsening": (rng.uniform(size=t.size) < 0.3).astype(int)})}
+    spec = charts.figure(km_figure.km_figure(frames), alt_text="test").spec
+    (at_risk,) = [u for u in _layers(spec) if u.get("name") == "km_at_risk"]
+    times = at_risk["encoding"]["x"]["axis"]["values"]
+    assert len(times) <= km_figure.MAX_AT_RISK_TIMES_WIDE_COUNTS and times[-1] >= 20.0
+    assert at_risk["encoding"]["y"]["axis"]["labelPadding"] >= 6 * 7.5 / 2 + 6
+
+
+def test_the_comparison_is_stated_above_the_curves_on_lines_that_fit_a_phone(frames):
+    given = ["Log-rank test, RRMS against progressive MS:", "p 0.029 (median; 0.002 to 0.204 over 60 reconstructions)"]
+    spec = charts.figure(km_figure.km_figure(frames, comparison=given), alt_text="test").spec
+    lines = spec["vconcat"][0]["title"]["text"]
+    assert " ".join(lines) == " ".join(given) and lines[0] == given[0]
+    assert max(len(line) for line in lines) <= km_figure.COMPARISON_LINE
+    assert "title" not in charts.figure(km_figure.km_figure(frames), alt_text="test").spec["vconcat"][0]
+
+
+def test_logrank_phrase_is_the_chapters_phrase(frames):
+    # Oracle: the outcomes chapter's own wording (display.outcomes_tables on
+    # analysis.outcomes), for a user's cohort and for the shipped ensemble.
+    from hsct_ms.analysis import outcomes
+    from hsct_ms.display import outcomes_tables
+
+    patients = cohort.load_cohort()
+    for is_shipped in (False, True):
+        statistics = outcomes.subtype_statistics(patients, is_shipped)
+        expected = outcomes_tables.subtype_statistic_phrases(statistics)["logrank_p"]
+        assert km_figure.logrank_phrase(patients, is_shipped) == expected
+
+
+def test_the_outcomes_caption_states_the_tick_gap():
+    from hsct_ms.paths import REPO_ROOT
+
+    words = {6: "six", 3: "three", 12: "twelve", 4: "four"}
+    text = " ".join((REPO_ROOT / "chapters" / "outcomes.md").read_text(encoding="utf-8").split())
+    assert f"at most one every {words[km_figure.CENSOR_MARK_GAP_MONTHS]} months per curve" in text

@@ -5,8 +5,9 @@
      numbers at risk), and the chart is drawn at the width of its column instead of being
      scaled down: view widths are fitted (in an off-screen copy) so the whole chart,
      axes and legends included, spans the column;
-   - on a narrow screen (< 560 px) every legend goes below the plot, one above the other,
-     in one column, and explicit axis ticks are thinned to every other one;
+   - legends above a plot stack one under the other; on a narrow screen (< 560 px) every
+     other legend goes below the plot, one above the other, in one column, titles above
+     their entries, and explicit axis ticks are thinned to every other one;
    - a spec may carry a second layout for narrow screens (usermeta.hsctNarrow, written by
      charts.with_narrow_layout, without datasets of its own): below 560 px it is drawn
      instead, with the spec's datasets (a forest plot puts its row names above the
@@ -46,15 +47,26 @@
     return values.filter(function (_, i) { return i % 2 === 0; });
   }
 
+  // Characters of the longest text of a text mark whose data is a named dataset.
+  function longestText(spec, node) {
+    var field = node.encoding && node.encoding.text && node.encoding.text.field;
+    var rows = field && node.data && node.data.name && spec.datasets && spec.datasets[node.data.name];
+    if (!Array.isArray(rows)) return 0;
+    return rows.reduce(function (most, row) { return Math.max(most, String(row[field]).length); }, 0);
+  }
+
   function readable(spec, narrow, width) {
     // On a phone a legend label may take the width left of the plot's left edge.
     var labelLimit = Math.max(120, (width || 320) - 130);
     var thinnedAxes = typeof WeakSet === "function" ? new WeakSet() : null;
     walk(spec, function (node, key) {
-      // A row of numbers under the axis (numbers at risk) keeps only the thinned ticks.
+      // A row of numbers under the axis (numbers at risk) keeps only the thinned ticks:
+      // more than 6 of them, or more than its numbers leave room for on a phone (about
+      // 7.5 px a digit at 12 px with a gap, beside row names of about 120 px).
       var x = node.encoding && node.encoding.x;
       if (narrow && thinnedAxes && isTextMark(node.mark) && x && x.field && x.axis &&
-          Array.isArray(x.axis.values) && x.axis.values.length > 6) {
+          Array.isArray(x.axis.values) && x.axis.values.length > 2 &&
+          (x.axis.values.length > 6 || longestText(spec, node) * 7.5 * x.axis.values.length > width - 120)) {
         x.axis.values = thinned(x.axis.values);
         thinnedAxes.add(x.axis);
         node.transform = (node.transform || []).concat([{ filter: { field: x.field, oneOf: x.axis.values } }]);
@@ -67,11 +79,15 @@
       });
       if (!narrow) return;
       if (key === "legend") {
+        // Legends beside the plot go below it; legends above it stay there (a table
+        // under the time axis, such as the numbers at risk, stays right under it).
         if (node.orient !== undefined) {
-          node.orient = "bottom";
+          if (node.orient !== "top") node.orient = "bottom";
           node.direction = "vertical";
         }
         if (node.columns > 1) node.columns = 1;
+        // A title beside its entries leaves them no room on a phone: above them.
+        if (node.titleOrient === "left" || node.titleOrient === "right") node.titleOrient = "top";
         if (node.labelLimit !== undefined && (node.labelLimit === 0 || node.labelLimit > labelLimit)) {
           node.labelLimit = labelLimit;
         }
@@ -93,11 +109,15 @@
     least("title", "fontSize", MIN_FONT + 1);
     least("title", "subtitleFontSize", MIN_FONT);
     least("text", "fontSize", narrow ? MIN_MARK_FONT_NARROW : MIN_FONT);
+    // Legends above a plot stack one under the other, from its left edge (side by side
+    // they would be wider than the column).
+    config.legend.layout = config.legend.layout || {};
+    if (!config.legend.layout.top) config.legend.layout.top = { direction: "vertical", anchor: "start", margin: 6 };
     if (narrow) {
       config.legend.orient = "bottom";
       config.legend.direction = "vertical";
       // Several legends below the plot stack one above the other, not side by side.
-      config.legend.layout = { bottom: { direction: "vertical", anchor: "start" } };
+      config.legend.layout.bottom = { direction: "vertical", anchor: "start" };
       if (!(config.legend.labelLimit > 0 && config.legend.labelLimit <= labelLimit)) {
         config.legend.labelLimit = labelLimit;
       }
