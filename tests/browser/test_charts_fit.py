@@ -8,14 +8,20 @@ cohort's book and the canary user cohort's), at 1280 px and 390 px, light and da
   a phone) as rendered; on a phone it is its narrow layout (names above the estimates);
 - in the forest chart and in the Kaplan-Meier figure of the outcomes chapter
   (fig-outcomes-km) no two texts overlap on screen: row names, numbers at risk, their
-  group names, tick labels, legends and the stated log-rank test. A 6-digit number at
-  risk ran into its group name; the forest chart's names run into nothing.
+  group names, tick labels, legends and the stated log-rank test;
+- the same holds for the Kaplan-Meier figure of a 100,000-patient registry cohort
+  (reconstruction.synthetic.registry_cohort, seed 2020, the bench's), drawn by the page's
+  own hsctChart in the outcomes page's column: its 6-digit numbers at risk ran into each
+  other and into their group name, and its censoring ticks were a hatching.
 
 The general rules (every chart, every page) are in test_readable_pages.py.
 """
 
 import pytest
 
+from hsct_ms import terms
+from hsct_ms.display import charts, km_figure
+from hsct_ms.reconstruction import synthetic
 from test_readable_pages import MIN_CHART_FONT, SCREENS
 
 WAIT_MS = 20_000
@@ -72,5 +78,41 @@ def test_chart_fits_its_column_with_its_text_apart(figure, screen, scheme, site_
     where = f"{figure} at {SCREENS[screen]} px, {scheme}"
     assert not state["wide"] and not state["scrolls"], f"{where}: scrolls sideways ({state})"
     assert 0.9 * state["column"] <= state["svgWidth"] <= state["column"] + 1, f"{where}: {state}"
+    assert state["smallest"] >= MIN_CHART_FONT[screen] - 0.05, f"{where}: text of {state['smallest']:.1f} px"
+    assert state["nOverlaps"] == 0, f"{where}: {state['nOverlaps']} pairs of texts overlap, e.g. {state['overlaps']}"
+
+
+# Draw `spec` in place of the figure's chart, with the page's own hsctChart; true when drawn.
+REDRAW_JS = """async ([id, spec]) => {
+  const div = document.getElementById(id).querySelector("div.vega-chart");
+  delete div.dataset.hsctWidth;
+  await window.hsctChart("#" + div.id, spec);
+  return !!div.dataset.hsctWidth;
+}"""
+
+
+@pytest.fixture(scope="module")
+def registry_km_spec():
+    groups = terms.group_members(synthetic.registry_cohort(100_000, seed=2020))
+    return charts.figure(km_figure.km_figure(groups, comparison=["Log-rank test, RRMS against progressive MS:",
+                                                                "p <0.001"]), alt_text="registry").spec
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_a_registry_cohorts_km_figure_keeps_its_numbers_apart(screen, registry_km_spec, site_url, chromium):
+    figure = "fig-outcomes-km"
+    context = chromium.new_context(viewport={"width": SCREENS[screen], "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}{FIGURES[figure]}.html", wait_until="load")
+        page.wait_for_function(
+            """(id) => !!document.getElementById(id)?.querySelector("div.vega-chart")?.dataset.hsctWidth""",
+            arg=figure, timeout=WAIT_MS)
+        assert page.evaluate(REDRAW_JS, [figure, registry_km_spec])
+        state = page.evaluate(MEASURE_JS, figure)
+    finally:
+        context.close()
+    where = f"registry KM figure at {SCREENS[screen]} px"
+    assert not state["wide"] and 0.9 * state["column"] <= state["svgWidth"] <= state["column"] + 1, f"{where}: {state}"
     assert state["smallest"] >= MIN_CHART_FONT[screen] - 0.05, f"{where}: text of {state['smallest']:.1f} px"
     assert state["nOverlaps"] == 0, f"{where}: {state['nOverlaps']} pairs of texts overlap, e.g. {state['overlaps']}"
