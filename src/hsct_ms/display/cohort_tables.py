@@ -267,9 +267,10 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: i
         rows.append({"Characteristic": tables.noted(label, check, in_words),
                      **{group: shown for group, (shown, _) in spreads.items()}})
         if any(spread for _, spread in spreads.values()):
-            rows.append({"Characteristic": SPREAD_ROW, **{group: spread for group, (_, spread) in spreads.items()}})
+            rows.append({"Characteristic": tables.detail(SPREAD_ROW),
+                         **{group: spread for group, (_, spread) in spreads.items()}})
         if printed.loc[label].astype(bool).any():
-            rows.append({"Characteristic": PUBLISHED_ROW, **printed.loc[label].to_dict()})
+            rows.append({"Characteristic": tables.detail(PUBLISHED_ROW), **printed.loc[label].to_dict()})
     return pd.DataFrame(rows, columns=["Characteristic", *groups])
 
 

@@ -22,7 +22,7 @@ from hsct_ms.analysis import comparison
 from hsct_ms.display import tables
 from hsct_ms.inputs import published
 
-__all__ = ["MISSING", "MISSING_NOTE", "differences_table", "shown_differences", "estimates_table",
+__all__ = ["MISSING", "MISSING_NOTE", "differences_table", "endpoints_note", "shown_differences", "estimates_table",
            "groups_table", "pooled_table"]
 
 
@@ -174,10 +174,24 @@ def _estimate_cell(row) -> object:
     return tables.noted(f"{row.estimate_text}{interval}", *notes)
 
 
+def _endpoint(quantity: str, endpoint: str) -> str:
+    """An endpoint's short name ("DWFS", "HR progression"), as the forest chart names it."""
+    return comparison.SHORT_ENDPOINTS.get(quantity, endpoint.split(":")[0])
+
+
+def endpoints_note(frame: pd.DataFrame) -> str:
+    """The note under a table that names endpoints short: each short name and what it is,
+    for the endpoints of ``frame`` (columns ``quantity`` and ``endpoint``)."""
+    pairs = dict.fromkeys(zip(frame["quantity"], frame["endpoint"]))
+    spelled = [f"{_endpoint(q, e)}: {e.split(': ', 1)[-1]}" for q, e in pairs if _endpoint(q, e) != e]
+    return "Endpoints. " + "; ".join(spelled) + "."
+
+
 def estimates_table(forest: pd.DataFrame) -> pd.DataFrame:
     """The headline estimates as published, in six columns that fit a laptop's column.
 
-    Design and population share a cell; the interval sits in the estimate's cell
+    Endpoints go by their short names (:func:`endpoints_note` spells them out under
+    the table); design and population share a cell; the interval sits in the estimate's cell
     ("85.5 (76.9–94.1)"); its type where it is
     not a 95% interval, the source of each value, what n counts where it is not the
     estimate's group, and the studies each study may share patients with are notes under
@@ -188,7 +202,7 @@ def estimates_table(forest: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "Study": tables.noted(row.label, _overlap_note(row.overlap)),
             "Design; population": f"{row.design}; {row.population}",
-            "Endpoint": row.endpoint,
+            "Endpoint": _endpoint(row.quantity, row.endpoint),
             "Time (years)": _no_time(row.time),
             "Estimate, % or HR (95% CI)": _estimate_cell(row),
             "n": _n_cell(row.n_text, row.group),
@@ -199,7 +213,8 @@ def estimates_table(forest: pd.DataFrame) -> pd.DataFrame:
 def groups_table(groups: pd.DataFrame) -> pd.DataFrame:
     """The pooling groups of :func:`hsct_ms.analysis.comparison.pooling_groups`, for reading.
 
-    Seven columns: the five attributes a group shares, its studies, and whether it
+    Seven columns: the five attributes a group shares (endpoints by short name, see
+    :func:`endpoints_note`), its studies, and whether it
     qualifies, with the reason in a note under the table (the reason's list of studies,
     which the studies column shows, left out of the note).
     """
@@ -207,7 +222,7 @@ def groups_table(groups: pd.DataFrame) -> pd.DataFrame:
     for row in groups.itertuples(index=False):
         reason = row.reason.replace(f" ({row.studies})", "")
         rows.append({
-            "Endpoint": row.endpoint,
+            "Endpoint": _endpoint(row.quantity, row.endpoint),
             "Time (years)": _no_time(row.time),
             "Design": row.design,
             "Population": row.population,

@@ -34,7 +34,7 @@ import pandas as pd
 
 from hsct_ms.display.stored import stored
 
-__all__ = ["Noted", "noted", "numeric_column", "Table", "table", "WRAP_NUMBERS_CLASS"]
+__all__ = ["Noted", "detail", "noted", "numeric_column", "Table", "table", "WRAP_NUMBERS_CLASS"]
 
 
 def _cell(value) -> str:
@@ -57,6 +57,16 @@ def noted(text, *notes: str):
     """``text`` with its notes (:class:`Noted`); ``text`` unchanged when every note is empty."""
     kept = tuple(" ".join(str(n).split()) for n in notes if n is not None and str(n).strip())
     return Noted(text, kept) if kept else text
+
+
+#: Leads a detail row's label (:func:`detail`): a word joiner, which no Markdown table
+#: parser strips as white space, then the indent.
+_DETAIL = "\u2060\u2003"
+
+
+def detail(label: str) -> str:
+    """The label of a detail row, indented under the row above it ("range", "published")."""
+    return _DETAIL + label
 
 
 _LETTER = re.compile(r"[^\W\d_]")

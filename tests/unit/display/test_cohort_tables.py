@@ -28,11 +28,13 @@ def _rows(shown):
     rows, current = {}, None
     for row in shown.to_dict("records"):
         label = row["Characteristic"]
-        if isinstance(label, tables.Noted) or label not in (cohort_tables.SPREAD_ROW, cohort_tables.PUBLISHED_ROW):
+        details = {tables.detail(cohort_tables.SPREAD_ROW): cohort_tables.SPREAD_ROW,
+                   tables.detail(cohort_tables.PUBLISHED_ROW): cohort_tables.PUBLISHED_ROW}
+        if isinstance(label, tables.Noted) or label not in details:
             current = label.text if isinstance(label, tables.Noted) else label
             rows[current] = row
         else:
-            rows[(current, label)] = row
+            rows[(current, details[label])] = row
     return rows
 
 

@@ -66,3 +66,13 @@ def test_groups_table_gives_the_reason_without_repeating_the_studies():
     assert {cell.text for cell in shown["Qualifies"]} == {"no"}
     assert _notes(shown) == {"1 study; pooling needs at least 3": "a", "no time point": "b"}
     assert comparison_tables.pooled_table(comparison.pool(forest)).empty
+
+
+def test_short_endpoint_names_are_spelled_out_under_the_table():
+    forest = comparison.headline_estimates()
+    shown = comparison_tables.estimates_table(forest)
+    note = comparison_tables.endpoints_note(forest)
+    assert set(shown["Endpoint"]) >= {"DWFS", "PFS", "HR progression"}
+    # every long label (the part after "DWFS: ") is reachable in the note
+    for endpoint in forest["endpoint"].unique():
+        assert endpoint.split(": ", 1)[-1] in note
