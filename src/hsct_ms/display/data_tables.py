@@ -13,7 +13,7 @@ import pandas as pd
 from hsct_ms import terms
 from hsct_ms.display import disclosure, tables
 
-__all__ = ["VERDICT", "format_published", "format_targets", "group_label"]
+__all__ = ["VERDICT", "WITHHELD", "WITHHELD_NOTE", "format_published", "format_targets", "group_label"]
 
 #: The verdict column of :func:`format_targets`, by build (shipped reconstruction or not)
 #: and by whether the target is within tolerance.
@@ -24,6 +24,10 @@ VERDICT = {
     (False, False): "outside tolerance",
 }
 
+
+#: A difference withheld beside a small count (:func:`format_targets`), and its note.
+WITHHELD = "\u2014"
+WITHHELD_NOTE = "withheld: with the published count, it would give the small count away"
 
 #: The ``group`` of a target (as in ``data/published/``) -> its label in :data:`terms.GROUP_LABELS`.
 _GROUP_KEY = {published: key for key, published in terms.PUBLISHED_GROUP.items()}
@@ -87,7 +91,8 @@ def format_targets(targets: pd.DataFrame, min_count: int, is_shipped: bool) -> p
         :func:`hsct_ms.reconstruction.method.target_table`.
     min_count : int
         Counts from 1 to ``min_count - 1`` are withheld (0 on the shipped cohort), and so is
-        their difference from the published count, which would give them away.
+        their difference from the published count, which would give them away (a dash with
+        :data:`WITHHELD_NOTE`).
     is_shipped : bool
         True on the shipped reconstruction: a met target then "matches by construction"
         (:func:`hsct_ms.terms.comparison_verb`), since the cohort was fitted to it.
@@ -107,7 +112,8 @@ def format_targets(targets: pd.DataFrame, min_count: int, is_shipped: bool) -> p
                                   for p, t, src in zip(targets["published"], targets["tolerance"], targets["source"])],
         "Achieved": [disclosure.show_count(v, min_count) if hidden else _number(v)
                      for v, hidden in zip(targets["achieved"], small)],
-        "Difference": ["withheld" if hidden else _signed(d)
+        # A dash with a note, not a word, keeps the column one of numbers (right-aligned).
+        "Difference": [tables.noted(WITHHELD, WITHHELD_NOTE) if hidden else _signed(d)
                        for d, hidden in zip(targets["difference"], small)],
         "Verdict": [VERDICT[(is_shipped, bool(met))] for met in targets["met"]],
     }).reset_index(drop=True)

@@ -34,7 +34,9 @@ def test_targets_on_shipped_match_by_construction_and_show_all_counts():
 def test_targets_on_user_cohort_withhold_small_counts_and_their_difference():
     shown = data_tables.format_targets(_targets(), 5, False)
     assert list(shown["Achieved"]) == ["<5", "85.8", "<5"]
-    assert list(shown["Difference"]) == ["withheld", "+0.30", "withheld"]
+    withheld = data_tables.tables.noted(data_tables.WITHHELD, data_tables.WITHHELD_NOTE)
+    assert list(shown["Difference"]) == [withheld, "+0.30", withheld]
+    assert data_tables.tables.table(shown, "x", "tbl-x").numeric == [False, False, True, True, True, False]
     assert list(shown["Verdict"]) == ["within tolerance", "within tolerance", "outside tolerance"]
 
 
