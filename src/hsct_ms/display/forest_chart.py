@@ -36,11 +36,14 @@ THIS_STUDY_COLOUR = "#111111"
 THIS_STUDY_BAND = "#ffe9a8"
 #: Height of one row (px): two lines of 12 px text beside the estimate (wide layout), or
 #: above it (narrow layout).
-ROW_HEIGHT = {"wide": 34, "narrow": 56}
+ROW_HEIGHT = {"wide": 30, "narrow": 56}
 #: Where the estimate line sits in a narrow row, below the row's centre (px).
 NARROW_LINE_OFFSET = 15
 #: Characters per line of the note under the chart.
 NOTE_WIDTH = {"wide": 95, "narrow": 44}
+#: Shape of the point per interval type; the key is a line of the note under the chart
+#: (a legend took two more lines, and the chart must fit an A4 page in the PDF).
+INTERVAL_SHAPES = {"95% CI": ("circle", "●"), "90% CI": ("triangle-up", "▲"), NO_INTERVAL: ("diamond", "◆")}
 
 
 def row_bound(n_estimates: int, n_pooled: int = 0) -> int:
@@ -111,7 +114,7 @@ def _panel(data: pd.DataFrame, pooled: pd.DataFrame, scale: str, width: int, lay
     else:
         y = alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows), axis=alt.Axis(
             labelExpr=json.dumps(lines, ensure_ascii=False) + "[datum.value]", labelLimit=340,
-            labelLineHeight=15, labelBaseline="middle", labelColor="#222", ticks=False,
+            labelLineHeight=14, labelBaseline="middle", labelColor="#222", ticks=False,
             labelFontWeight={"condition": {"test": f"indexof({json.dumps(this_rows, ensure_ascii=False)}, "
                                                    "datum.value) >= 0", "value": "bold"}, "value": "normal"}))
     ratio = scale == HEADLINE_UNITS["ratio"]
@@ -139,9 +142,8 @@ def _panel(data: pd.DataFrame, pooled: pd.DataFrame, scale: str, width: int, lay
     colour = alt.Color("endpoint:N", sort=endpoints, scale=alt.Scale(domain=endpoints, scheme="tableau10"),
                        legend=None)
     shape = alt.Shape("interval_type:N", title="Interval",
-                      scale=alt.Scale(domain=["95% CI", "90% CI", NO_INTERVAL],
-                                      range=["circle", "triangle-up", "diamond"]),
-                      legend=alt.Legend(orient="bottom", direction="horizontal" if not narrow else "vertical"))
+                      scale=alt.Scale(domain=list(INTERVAL_SHAPES), range=[s for s, _ in INTERVAL_SHAPES.values()]),
+                      legend=None)
     base = alt.Chart(data)
     this = data[data["role"] == "this_study"]
     layers = []
@@ -211,11 +213,12 @@ def _layout(forest: pd.DataFrame, pooled: pd.DataFrame, width: int, layout: str)
         lines.update({row: [row, "random-effects pool of " + studies]
                       for row, studies in zip(scale_pooled["row"], scale_pooled["studies"])})
         panels.append(_panel(data, scale_pooled, scale, width, layout, lines))
-    note = [line for sentence in notes for line in textwrap.wrap(sentence, NOTE_WIDTH[layout])]
-    chart = alt.vconcat(*panels, spacing=24).resolve_scale(color="independent", shape="shared")
-    if note:
-        chart = chart.properties(title=alt.Title(note, orient="bottom", anchor="start", fontSize=MIN_FONT_SIZE,
-                                                 fontWeight="normal", color="#333", offset=14, lineHeight=16))
+    # Em spaces: an SVG collapses runs of plain spaces.
+    key = "Interval: " + "\u2003".join(f"{symbol} {name}" for name, (_, symbol) in INTERVAL_SHAPES.items())
+    note = [line for sentence in [key, *notes] for line in textwrap.wrap(sentence, NOTE_WIDTH[layout])]
+    chart = alt.vconcat(*panels, spacing=24).resolve_scale(color="independent", shape="shared").properties(
+        title=alt.Title(note, orient="bottom", anchor="start", fontSize=MIN_FONT_SIZE, fontWeight="normal",
+                        color="#333", offset=14, lineHeight=16))
     return legible(chart)
 
 

@@ -4,6 +4,7 @@ Oracle: the published headline estimates (values.csv via analysis.comparison) an
 hand-made pool; the chart embeds aggregates only.
 """
 
+import ast
 import json
 import re
 
@@ -145,3 +146,18 @@ def test_the_books_sharing_marks(forest):
     spec = str(_spec(forest))
     for note in notes:
         assert note.split()[1] in spec
+
+
+def test_the_interval_key_under_the_chart_matches_the_shapes(forest):
+    # Oracle: the shape scale of the points. The key is the first line of the note under
+    # the chart, one symbol per shape, in both layouts.
+    spec = _spec(forest)
+    for layout in (spec, spec["usermeta"][charts.NARROW_LAYOUT_KEY]):
+        key = layout["title"]["text"][0]
+        shapes = re.findall(r"'shape': \{[^{}]*'scale': \{'domain': (\[[^\]]*\]), 'range': (\[[^\]]*\])", str(layout))
+        assert shapes
+        domain, shape_range = (ast.literal_eval(part) for part in shapes[0])
+        symbols = {"circle": "●", "triangle-up": "▲", "diamond": "◆"}
+        for name, shape in zip(domain, shape_range):
+            assert f"{symbols[shape]} {name}" in " ".join(layout["title"]["text"]), (name, shape, key)
+        assert key.startswith("Interval:")
