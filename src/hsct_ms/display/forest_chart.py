@@ -213,8 +213,10 @@ def _layout(forest: pd.DataFrame, pooled: pd.DataFrame, width: int, layout: str)
         lines.update({row: [row, "random-effects pool of " + studies]
                       for row, studies in zip(scale_pooled["row"], scale_pooled["studies"])})
         panels.append(_panel(data, scale_pooled, scale, width, layout, lines))
-    # Em spaces: an SVG collapses runs of plain spaces.
-    key = "Interval: " + "\u2003".join(f"{symbol} {name}" for name, (_, symbol) in INTERVAL_SHAPES.items())
+    # An entry never breaks (no-break spaces); entries are an em space apart (an SVG
+    # collapses runs of plain spaces), and a line may break between them.
+    key = "Interval: " + "\u2003 ".join(f"{symbol} {name}".replace(" ", "\u00a0")
+                                         for name, (_, symbol) in INTERVAL_SHAPES.items())
     note = [line for sentence in [key, *notes] for line in textwrap.wrap(sentence, NOTE_WIDTH[layout])]
     chart = alt.vconcat(*panels, spacing=24).resolve_scale(color="independent", shape="shared").properties(
         title=alt.Title(note, orient="bottom", anchor="start", fontSize=MIN_FONT_SIZE, fontWeight="normal",

@@ -159,5 +159,6 @@ def test_the_interval_key_under_the_chart_matches_the_shapes(forest):
         domain, shape_range = (ast.literal_eval(part) for part in shapes[0])
         symbols = {"circle": "●", "triangle-up": "▲", "diamond": "◆"}
         for name, shape in zip(domain, shape_range):
-            assert f"{symbols[shape]} {name}" in " ".join(layout["title"]["text"]), (name, shape, key)
+            entry = f"{symbols[shape]} {name}".replace(" ", "\u00a0")
+            assert any(entry in line for line in layout["title"]["text"]), (name, shape, key)
         assert key.startswith("Interval:")
