@@ -263,7 +263,7 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: i
         # An ensemble cell reads "median [range]": the median stays in the row, the range
         # goes to a row of its own under it, so that a group's column is as wide as one
         # number or one range.
-        spreads = {group: _split_spread(wide.loc[label, group]) for group in groups}
+        spreads = {group: _split_spread(wide.loc[label, group], min_count) for group in groups}
         rows.append({"Characteristic": tables.noted(label, check, in_words),
                      **{group: shown for group, (shown, _) in spreads.items()}})
         if any(spread for _, spread in spreads.values()):
@@ -280,11 +280,16 @@ PUBLISHED_ROW = "published"
 SPREAD_ROW = "range over reconstructions"
 
 
-def _split_spread(cell: str) -> tuple[object, str]:
-    """"33.1 [33.0–33.3]" -> ("33.1", "33.0–33.3"); a cell without a bracket -> (cell, "");
-    a range not shown (single patients' values) -> a dash with :data:`NOT_SHOWN_NOTE`."""
+def _split_spread(cell: str, min_count: int = 0) -> tuple[object, str]:
+    """"33.1 [33.0–33.3]" -> ("33.1", "33.0–33.3"); a cell without a bracket -> (cell, "").
+
+    A range not shown (single patients' values) or a statistic withheld (a group of fewer
+    than ``min_count`` patients) reads as a dash with a note, so that its column stays one
+    of numbers (right-aligned)."""
     if cell.startswith("not shown"):
         return tables.noted(NOT_SHOWN, NOT_SHOWN_NOTE), ""
+    if min_count and cell == f"withheld (n<{min_count})":
+        return tables.noted(NOT_SHOWN, f"withheld: the group has fewer than {min_count} patients"), ""
     value, bracket, spread = cell.partition(" [")
     return (value, spread.removesuffix("]")) if bracket else (cell, "")
 

@@ -99,7 +99,8 @@ def test_small_groups_withheld_on_a_users_cohort(shipped):
     # statistics are withheld; ranges (single patients' values) are never shown.
     rows = _rows(cohort_tables.format_baseline_table(shipped, is_shipped=False, min_count=5))
     assert rows["Patients, n"]["PPMS"] == "<5"
-    assert rows["Age, mean (years)"]["PPMS"] == "withheld (n<5)"
+    assert rows["Age, mean (years)"]["PPMS"] == tables.noted(cohort_tables.NOT_SHOWN,
+                                                            "withheld: the group has fewer than 5 patients")
     assert rows["Baseline EDSS, range"]["All"] == tables.noted(cohort_tables.NOT_SHOWN, cohort_tables.NOT_SHOWN_NOTE)
 
 
