@@ -277,7 +277,7 @@ def format_baseline_table(patients: pd.DataFrame, is_shipped: bool, min_count: i
 #: The label of the row under a characteristic that gives its published value(s).
 PUBLISHED_ROW = "published"
 #: The label of the row under a characteristic that gives its range over the ensemble.
-SPREAD_ROW = "range over reconstructions"
+SPREAD_ROW = "ensemble range"
 
 
 def _split_spread(cell: str, min_count: int = 0) -> tuple[object, str]:
@@ -296,7 +296,7 @@ def _split_spread(cell: str, min_count: int = 0) -> tuple[object, str]:
 
 def baseline_caption(cohort_phrase: str, is_shipped: bool) -> str:
     """The baseline table's caption; on the shipped reconstruction it says what the
-    bracketed ranges are."""
+    :data:`SPREAD_ROW` rows are."""
     caption = (f"Baseline characteristics and follow-up by group, computed from {cohort_phrase} "
                f"(tier: cohort); under a characteristic, the row \"{PUBLISHED_ROW}\" gives the published "
                "value (tier: published; whole cohort, or patients by subtype), and a lettered note on each "
