@@ -26,14 +26,18 @@ def _no_visits(what: str, name: str) -> Table:
 
 def agreement(ctx, visits) -> tuple[pd.DataFrame | None, dict, Table]:
     """The endpoint derived from the visits beside the cohort file's: the derived endpoints
-    (None without visits), the glue values and the table ``tbl-disability-agreement``."""
+    (None without visits), the glue values and the table ``tbl-disability-agreement``.
+
+    ``disability_agreement_sentence`` has no final stop (the page cites the table after it);
+    on a cohort file that gives no endpoint it says so, and the table shows the derived
+    worsenings only."""
     name = "tbl-disability-agreement"
     if visits is None:
         values = {"disability_same": shown.NO_VISITS, "disability_worsening_derived": shown.NO_VISITS,
                   "disability_visits_verb": "cannot be compared (no visits file) with"}
         values["disability_agreement_sentence"] = (
             "The endpoint cannot be derived here: this build has no visits file, so the cohort "
-            "file's own dwfs_years and worsening are used throughout the book.")
+            "file's own dwfs_years and worsening are used throughout the book")
         values["disability_agreement_summary"] = "Not compared: this build has no visits file."
         return None, values, _no_visits("Derived against recorded endpoint", name)
     derived = disability.derived_endpoints(visits, ctx.patients)
@@ -49,7 +53,7 @@ def agreement(ctx, visits) -> tuple[pd.DataFrame | None, dict, Table]:
     values["disability_agreement_sentence"] = (
         f"The endpoint derived from the visits {values['disability_visits_verb']} the cohort file's: "
         f"{values['disability_same']} of {ctx.count(ctx.cohort.n_patients)} patients have the same "
-        f"status and time, with {values['disability_worsening_derived']} worsenings derived.")
+        f"status and time, with {values['disability_worsening_derived']} worsenings derived")
     values["disability_agreement_summary"] = (
         f"The derived endpoint {values['disability_visits_verb']} the cohort file's for "
         f"{values['disability_same']} of {ctx.count(ctx.cohort.n_patients)} patients.")
@@ -78,7 +82,7 @@ def _derived_only(ctx, derived, name) -> tuple[dict, Table]:
         "disability_worsening_derived": n_derived,
         "disability_agreement_sentence": (
             f"{statement} There is nothing to compare the derived endpoint with: it is the endpoint "
-            f"of every chapter of this build, with {n_derived} worsenings derived."),
+            f"of every chapter of this build, with {n_derived} worsenings derived"),
         "disability_agreement_summary": f"{statement} Every chapter uses it.",
     }
     shown_table = table(

@@ -75,7 +75,7 @@ def test_with_an_endpoint_the_section_compares(files):
     assert values["disability_agreement_sentence"] == (
         f"The endpoint derived from the visits {values['disability_visits_verb']} the cohort file's: "
         f"{ctx.count(4)} of {ctx.count(4)} patients have the same status and time, with "
-        f"{ctx.count(2)} worsenings derived.")
+        f"{ctx.count(2)} worsenings derived")
     assert "Worsenings in the cohort file" in table.frame.columns
 
 
