@@ -81,14 +81,15 @@ def _derived_only(ctx, derived, name) -> tuple[dict, Table]:
         "disability_same": "not compared (the cohort file gives no endpoint)",
         "disability_worsening_derived": n_derived,
         "disability_agreement_sentence": (
-            f"{statement} There is nothing to compare the derived endpoint with: it is the endpoint "
-            f"of every chapter of this build, with {n_derived} worsenings derived"),
+            f"The cohort file gives no endpoint, so there is nothing to compare: the endpoint derived "
+            f"from the visits, with {n_derived} worsenings, is the endpoint of every chapter of this build"),
         "disability_agreement_summary": f"{statement} Every chapter uses it.",
     }
     shown_table = table(
         shown.derived_rows(counts, ctx.count),
-        caption=f"Worsening derived from the visits by the rule of the table above (tier cohort). "
-        f"{statement} Every chapter of this build uses this endpoint.",
+        caption="Worsening derived from the visits by the rule of the table above, by group (tier "
+        "cohort). The cohort file of this build gives no endpoint to set beside it; every chapter "
+        "uses this one.",
         name=name,
     )
     return values, shown_table

@@ -59,7 +59,7 @@ def test_without_an_endpoint_the_section_says_it_was_derived(files):
     derived, values, table = sections.agreement(ctx, load_visits(ctx.patients))
     assert dict(zip(derived["patient_id"], derived["worsening"])) == {"A": 1, "B": 0, "C": 1, "D": 0}
     assert "gives no endpoint" in values["disability_agreement_sentence"]
-    assert DEFAULT_RULE.label in values["disability_agreement_sentence"]
+    assert DEFAULT_RULE.label in values["disability_agreement_summary"]
     assert "visits.csv" in values["disability_agreement_summary"]
     assert values["disability_worsening_derived"] == ctx.count(2)
     assert list(table.frame.columns) == ["Group", "Patients", "Worsenings derived from visits"]
