@@ -21,6 +21,7 @@ one message naming the exception. The full tracebacks go to ``_build/logs/``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -308,11 +309,20 @@ def build_book(force: bool = False, cohort_path: Path | None = None, output_root
     (``HSCT_MS_DISABILITY_CACHE`` while the build runs, here and in the chapters), and
     derived here, before the chapters execute, with a progress bar on a terminal.
     """
+    with derivation_cache(output_root):
+        return _build_book(force, cohort_path, output_root, quiet, root)
+
+
+@contextlib.contextmanager
+def derivation_cache(output_root: Path):
+    """Within the block, the EDSS derivation is cached under ``<output_root>/_build``
+    (``HSCT_MS_DISABILITY_CACHE``), never in the repository's ``_build`` for a build
+    written elsewhere; the variable is restored afterwards."""
     variable = str((Path(output_root) / "_build" / DISABILITY_CACHE_DIRNAME).resolve())
     previous = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = variable
     try:
-        return _build_book(force, cohort_path, output_root, quiet, root)
+        yield Path(variable)
     finally:
         if previous is None:
             os.environ.pop(CACHE_VARIABLE, None)

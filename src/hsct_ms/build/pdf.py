@@ -530,7 +530,7 @@ def print_pdf(page_file: Path, pdf_path: Path, facts: Provenance, title: str, se
 def build_pdf(cohort_path: Path | None = None, output_root: Path = REPO_ROOT, quiet: bool = False,
               force: bool = False) -> int:
     """``make pdf``: the site, then its single-page form, then the PDF; a process exit code."""
-    from hsct_ms.build.book import build_book
+    from hsct_ms.build.book import build_book, derivation_cache
     from hsct_ms.inputs import cohort
 
     started = time.perf_counter()
@@ -545,7 +545,10 @@ def build_pdf(cohort_path: Path | None = None, output_root: Path = REPO_ROOT, qu
         return returncode
     cohort_path = cohort.resolve_cohort_path(cohort_path)
     try:
-        facts = provenance(cohort_path)
+        # The provenance reads the cohort as the build did (an endpoint derived from
+        # visits comes from the build's own derivation cache).
+        with derivation_cache(output_root):
+            facts = provenance(cohort_path)
         page, self_name = build_singlehtml(cohort_path, output_root, quiet)
         checked = print_pdf(page, pdf_path, facts, book_title(), self_name)
     except PdfError as error:

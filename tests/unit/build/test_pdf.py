@@ -7,6 +7,8 @@ choices), and sphinx-book-theme's download menu as it builds it."""
 import datetime as dt
 import hashlib
 import html
+import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -87,3 +89,19 @@ def test_no_download_menu_no_link():
     buttons = [{"type": "javascript", "label": "fullscreen-button"}]
     assert not pdf_link.add_pdf_button(buttons, lambda name, resource: name)
     assert buttons == [{"type": "javascript", "label": "fullscreen-button"}]
+
+
+def test_the_derivation_cache_is_the_output_roots_while_building(tmp_path, monkeypatch):
+    """A build written to another root (and the PDF's provenance, read after it) caches
+    the EDSS derivation there; the variable a user set is back afterwards."""
+    from hsct_ms.build.book import derivation_cache
+    from hsct_ms.stats.disability import CACHE_VARIABLE, cache_dir
+
+    monkeypatch.setenv(CACHE_VARIABLE, "/somewhere/else")
+    with derivation_cache(tmp_path) as inside:
+        assert cache_dir() == inside == (tmp_path / "_build" / ".disability_cache").resolve()
+    assert cache_dir() == Path("/somewhere/else")
+    monkeypatch.delenv(CACHE_VARIABLE)
+    with derivation_cache(tmp_path):
+        pass
+    assert CACHE_VARIABLE not in os.environ
