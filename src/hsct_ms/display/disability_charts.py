@@ -7,13 +7,15 @@ grids fixed by :data:`hsct_ms.stats.edss_change.TIME_BINS` and
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 import pandas as pd
 
 from hsct_ms import terms
 from hsct_ms.display import disclosure
-from hsct_ms.display.charts import bounded, group_colour_scale, legible
-from hsct_ms.stats.disability import SENSITIVITY_RULES
+from hsct_ms.display.charts import bounded, group_colour_scale, legible, with_narrow_layout
+from hsct_ms.stats.disability import DEFAULT_RULE, SENSITIVITY_RULES
 from hsct_ms.stats.edss_change import TIME_BINS
 
 
@@ -52,30 +54,52 @@ def sensitivity_row_bound(n_groups: int, n_years: int = 2) -> int:
     return len(SENSITIVITY_RULES) * n_groups * n_years
 
 
+#: Ticks of the percent axis: five labels fit a phone's narrow panel without touching.
+PERCENT_TICKS = [0, 0.25, 0.5, 0.75, 1]
+
+
+def _short_rule(confirmation_months, baseline) -> str:
+    """The short label of the rule with this confirmation period and baseline scheme."""
+    return replace(DEFAULT_RULE, confirmation_months=float(confirmation_months), baseline=baseline).short_label
+
+
 def sensitivity_chart(frame: pd.DataFrame, groups=terms.COMPARED_GROUPS, min_count: int = 0,
-                      width: int = 240, height: int = 200):
+                      width: int = 240, height: int = 200, narrow_width: int = 210):
     """DWFS at 5 and 10 years with plain Greenwood 95% intervals, one row per definition;
-    estimates with fewer than ``min_count`` patients at risk are not drawn."""
+    estimates with fewer than ``min_count`` patients at risk are not drawn.
+
+    On a laptop the two years are side by side, each row named in full; below 560 px the
+    page draws a narrow layout of the same data (:func:`hsct_ms.display.charts.with_narrow_layout`):
+    the years one above the other, rows named short ("12 mo, roving"), ``narrow_width`` wide.
+    """
     groups = [g for g in groups if g in set(frame["group"])]
     enough = ~((min_count > 0) & (frame["at_risk"] < min_count))
-    data = frame[frame["group"].isin(groups) & enough][["rule", "group", "year", "survival", "lower", "upper"]].copy()
+    data = frame[frame["group"].isin(groups) & enough][
+        ["rule", "confirmation_months", "baseline", "group", "year", "survival", "lower", "upper"]].copy()
+    data["short"] = [_short_rule(m, b) for m, b in zip(data["confirmation_months"], data["baseline"])]
+    data = data.drop(columns=["confirmation_months", "baseline"])
     years = [f"{y:g} years" for y in sorted(set(frame["year"]))]
     data["year"] = data["year"].map(lambda y: f"{y:g} years")
-    order = list(dict.fromkeys(frame["rule"]))
+    rules = frame.drop_duplicates("rule")
+    order = {"rule": list(rules["rule"]),
+             "short": [_short_rule(m, b) for m, b in zip(rules["confirmation_months"], rules["baseline"])]}
     colour = alt.Color("group:N", title="Group", scale=group_colour_scale(groups), sort=groups)
-    y = alt.Y("rule:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
-    offset = alt.YOffset("group:N", sort=groups)
-    base = alt.Chart().encode(y=y, yOffset=offset, color=colour)
-    bars = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("lower:Q", title="Worsening-free (%)", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])), x2="upper:Q")
-    points = base.mark_point(filled=True, size=50).encode(
-        x="survival:Q", shape=alt.Shape("group:N", sort=groups, title="Group", scale=alt.Scale(domain=groups)),
-        tooltip=[alt.Tooltip("rule:N", title="Definition"), alt.Tooltip("group:N", title="Group"),
-                 alt.Tooltip("survival:Q", title="DWFS", format=".1%")])
-    chart = alt.layer(bars, points, data=data).properties(width=width, height=height).facet(
-        column=alt.Column("year:N", title=None, sort=years))
-    return legible(bounded(chart, sensitivity_row_bound(len(groups))))
+
+    def layout(names: str, panel_width: int, facet) -> alt.FacetChart:
+        y = alt.Y(f"{names}:N", title=None, sort=order[names], axis=alt.Axis(labelLimit=320))
+        base = alt.Chart().encode(y=y, yOffset=alt.YOffset("group:N", sort=groups), color=colour)
+        bars = base.mark_rule(strokeWidth=2).encode(
+            x=alt.X("lower:Q", title="Worsening-free (%)", axis=alt.Axis(format="%", values=PERCENT_TICKS),
+                    scale=alt.Scale(domain=[0, 1])), x2="upper:Q")
+        points = base.mark_point(filled=True, size=50).encode(
+            x="survival:Q", shape=alt.Shape("group:N", sort=groups, title="Group", scale=alt.Scale(domain=groups)),
+            tooltip=[alt.Tooltip("rule:N", title="Definition"), alt.Tooltip("group:N", title="Group"),
+                     alt.Tooltip("survival:Q", title="DWFS", format=".1%")])
+        return legible(alt.layer(bars, points, data=data).properties(width=panel_width, height=height)
+                       .facet(**{facet: getattr(alt, facet.capitalize())("year:N", title=None, sort=years)}))
+
+    chart = with_narrow_layout(layout("rule", width, "column"), layout("short", narrow_width, "row"))
+    return bounded(chart, sensitivity_row_bound(len(groups)))
 
 
 def no_visits_note():

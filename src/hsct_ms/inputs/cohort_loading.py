@@ -76,7 +76,8 @@ def endpoint_statement(info: CohortInfo) -> str:
         return (f"In this build the cohort file gives no endpoint: dwfs_years and worsening were "
                 f"derived from the visits file {info.visits_file} by the book's default rule "
                 f"({info.derived_rule}).")
-    return "In this build, dwfs_years and worsening are the cohort file's own."
+    return ("In this build the endpoint (dwfs_years and worsening: the time to confirmed EDSS "
+            "worsening or censoring) is the cohort file's own.")
 
 
 def resolve_cohort_path(path: str | os.PathLike | None = None) -> Path:

@@ -110,6 +110,12 @@ class DisabilityRule:
         scheme = "fixed baseline" if self.baseline == "fixed" else "roving baseline"
         return f"{self.confirmation_months:g}-month confirmation, {scheme}"
 
+    @property
+    def short_label(self) -> str:
+        """The label in a few characters, for a phone's chart axis: "12 mo, roving"."""
+        scheme = "fixed" if self.baseline == "fixed" else "roving"
+        return f"{self.confirmation_months:g} mo, {scheme}"
+
     def msprog_kwargs(self, event: str = "firstCDW") -> dict:
         """Keyword arguments of ``pymsprog.MSprog`` for ``event`` (``firstCDW`` or ``firstCDI``)."""
         return dict(

@@ -131,7 +131,8 @@ def test_both_given_with_visits_keeps_the_file_endpoint(tmp_path):
     assert frame["dwfs_years"].tolist() == [float(r[HEADER.index("dwfs_years")]) for r in BASE]
     assert not frame.attrs["cohort"].endpoint_derived
     assert endpoint_statement(frame.attrs["cohort"]) == (
-        "In this build, dwfs_years and worsening are the cohort file's own.")
+        "In this build the endpoint (dwfs_years and worsening: the time to confirmed EDSS "
+        "worsening or censoring) is the cohort file's own.")
 
 
 def test_a_visit_after_followup_is_refused_naming_the_patients(tmp_path):
