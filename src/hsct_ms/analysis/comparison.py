@@ -37,7 +37,7 @@ from hsct_ms.inputs import published
 __all__ = [
     "ENDPOINTS", "MIN_STUDIES", "POOLING_ATTRIBUTES",
     "headline_estimates", "pooling_groups", "not_pooled_reasons", "dersimonian_laird",
-    "analysis_scale", "pool", "printed_values", "overlap_labels", "citation_keys",
+    "analysis_scale", "pool", "printed_values", "overlap_labels", "citation_keys", "headline_counts",
 ]
 
 #: values.csv ``quantity`` -> endpoint as shown to readers, in display order.
@@ -413,3 +413,22 @@ def citation_keys(studies: pd.DataFrame | None = None) -> list[str]:
     """BibTeX keys of this study and its peers, in studies.csv order."""
     studies = published.load_studies() if studies is None else studies
     return studies.loc[studies["role"].isin(ROLES), "key"].tolist()
+
+
+def headline_counts(forest: pd.DataFrame, studies: pd.DataFrame | None = None) -> dict[str, int]:
+    """What the chapter says of :func:`headline_estimates` (``forest``): estimates, studies,
+    peer studies shown, this study's estimates, estimates with no interval or a 90% one,
+    and estimates per scale (``percent``, ``ratio``)."""
+    studies = published.load_studies() if studies is None else studies
+    shown = studies[studies["role"].isin(ROLES)]
+    counts = {
+        "estimates": len(forest),
+        "studies": int(forest["study"].nunique()),
+        "peers": int((shown["role"] == "peer").sum()),
+        "this": int((forest["role"] == "this_study").sum()),
+        "no_interval": int((forest["interval_type"] == NO_INTERVAL).sum()),
+        "90": int((forest["interval_type"] == "90% CI").sum()),
+    }
+    for unit in ("percent", "ratio"):
+        counts[unit] = int((forest["scale"] == HEADLINE_UNITS[unit]).sum())
+    return counts

@@ -24,9 +24,9 @@ import altair as alt
 import pandas as pd
 
 from hsct_ms.analysis.comparison import HEADLINE_UNITS, NO_INTERVAL, POOLED_COLUMNS
-from hsct_ms.display.charts import MIN_FONT_SIZE, bounded, legible, with_narrow_layout
+from hsct_ms.display.charts import MIN_FONT_SIZE, bounded, figure, legible, with_narrow_layout
 
-__all__ = ["forest_chart", "row_bound", "row_lines", "sharing_notes"]
+__all__ = ["forest_chart", "forest_figure", "ALT_TEXT", "row_bound", "row_lines", "sharing_notes"]
 
 #: What :func:`hsct_ms.analysis.comparison.overlap_labels` writes where no study is named.
 NO_KNOWN_OVERLAP = "none known"
@@ -242,3 +242,23 @@ def forest_chart(forest: pd.DataFrame, pooled: pd.DataFrame | None = None, width
     chart = with_narrow_layout(_layout(forest, pooled, width, "wide"),
                                _layout(forest, pooled, narrow_width, "narrow"))
     return bounded(chart, row_bound(len(forest), len(pooled)))
+
+
+#: The forest figure's text alternative (the comparison chapter's published estimates).
+ALT_TEXT = (
+    "A forest plot in two panels. The upper panel lists percentages at a time point, "
+    "one row per study, endpoint and time, each a point with a horizontal interval bar where one "
+    "is published; this study's four DWFS estimates and its two rounded whole-cohort figures sit "
+    "on a yellow band at the top. Peers' PFS, EFS, RFS, NEDA, overall survival, MS-activity-free "
+    "survival, progression and transplant-related mortality follow, several marked 'no interval "
+    "reported'. The lower panel shows three hazard ratios on a log scale, all below 1; no pooled "
+    "diamond. Each row is named on two lines, study, endpoint and time, then n and population; "
+    "a dagger marks Boffa 2021, Boffa 2023 and Muraro 2017, which name each other and may share "
+    "patients, and a double dagger Sormani 2017, whose overlap cannot be ruled out, as a note "
+    "under the chart says."
+)
+
+
+def forest_figure(forest: pd.DataFrame, pooled: pd.DataFrame | None = None):
+    """:func:`forest_chart` as the chapter's figure, with :data:`ALT_TEXT`."""
+    return figure(forest_chart(forest, pooled), alt_text=ALT_TEXT)

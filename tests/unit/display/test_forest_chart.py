@@ -162,3 +162,23 @@ def test_the_interval_key_under_the_chart_matches_the_shapes(forest):
             entry = f"{symbols[shape]} {name}".replace(" ", "\u00a0")
             assert any(entry in line for line in layout["title"]["text"]), (name, shape, key)
         assert key.startswith("Interval:")
+
+
+def test_the_figure_carries_alt_text_that_agrees_with_the_data(forest):
+    # The alt text is written out; the counts it states are checked against the data.
+    counts = comparison.headline_counts(forest)
+    words = {3: "three", 4: "four", 2: "two"}
+    assert f"shows {words[counts['ratio']]} hazard ratios" in forest_chart.ALT_TEXT
+    this = forest[forest["role"] == "this_study"]
+    dwfs = this[(this["quantity"] == "dwfs") & (this["interval_type"] != comparison.NO_INTERVAL)]
+    rounded = this[(this["quantity"] == "dwfs") & (this["interval_type"] == comparison.NO_INTERVAL)]
+    assert f"{words[len(dwfs)]} DWFS estimates and its {words[len(rounded)]} rounded" in forest_chart.ALT_TEXT
+    shown = forest_chart.forest_figure(forest)
+    assert shown.alt_text == forest_chart.ALT_TEXT
+
+
+def test_headline_counts_add_up(forest):
+    counts = comparison.headline_counts(forest)
+    assert counts["estimates"] == len(forest) == counts["percent"] + counts["ratio"]
+    assert counts["no_interval"] + counts["90"] <= counts["estimates"]
+    assert 0 < counts["this"] < counts["estimates"]
