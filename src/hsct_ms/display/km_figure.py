@@ -50,7 +50,7 @@ from hsct_ms.stats.km_steps import grid_cell, grid_times
 __all__ = [
     "LEGEND_PARAM", "AT_RISK_TIMES", "MIN_AT_RISK", "MONTH", "CENSOR_MARK_GAP_MONTHS", "band_name",
     "default_groups", "censoring_marks", "thinned_marks", "at_risk_grid", "at_risk_rows", "curve_on_grid",
-    "figure_data", "km_figure", "row_bound", "logrank_phrase",
+    "figure_data", "km_figure", "row_bound",
 ]
 
 #: Name of the legend-bound selection that shows and hides groups.
@@ -180,24 +180,6 @@ def at_risk_grid(t_max: float, max_times: int = MAX_AT_RISK_TIMES, steps: Sequen
         if n + 1 <= max_times:
             return tuple(float(step * k) for k in range(n + 1))
     raise ValueError(f"no at-risk step of {tuple(steps)} spans {t_max} years in {max_times} times")
-
-
-def logrank_phrase(patients: pd.DataFrame, is_shipped: bool) -> str:
-    """The log-rank p of RRMS against progressive MS as the outcomes chapter words it
-    (:func:`hsct_ms.display.outcomes_tables.subtype_statistic_phrases`): its median and
-    range over the ensemble of reconstructions on the shipped cohort, the cohort's own p
-    on a user's (without the Cox models the chapter's table fits as well)."""
-    # Imported here: the analysis modules import display helpers of their own.
-    from hsct_ms.analysis import outcomes
-    from hsct_ms.display import outcomes_tables
-
-    if is_shipped:
-        statistics = outcomes.subtype_statistics(patients, True)
-    else:
-        test = outcomes.logrank(patients)
-        statistics = pd.DataFrame([{"statistic": "logrank_p", "value": test["p"], "lower": np.nan,
-                                    "upper": np.nan, "n": 1, "basis": "cohort", "note": ""}])
-    return outcomes_tables.subtype_statistic_phrases(statistics[statistics["statistic"] == "logrank_p"])["logrank_p"]
 
 
 def at_risk_rows(frames: Mapping[str, pd.DataFrame], times: Sequence[float] = AT_RISK_TIMES,
@@ -353,8 +335,8 @@ def km_figure(
         Level of the plain Greenwood band.
     comparison : str or sequence of str, optional
         The group comparison, stated above the curves (e.g. ``["Log-rank test, RRMS
-        against progressive MS:", "p 0.029"]``; :func:`logrank_phrase` words the p):
-        each line wrapped at :data:`COMPARISON_LINE` characters so it fits a phone.
+        against progressive MS:", "p 0.029"]``, the p worded by
+        :func:`hsct_ms.display.outcomes_tables.subtype_statistic_phrases`): each line wrapped at :data:`COMPARISON_LINE` characters so it fits a phone.
 
     Returns
     -------

@@ -354,19 +354,6 @@ def test_the_comparison_is_stated_above_the_curves_on_lines_that_fit_a_phone(fra
     assert "title" not in charts.figure(km_figure.km_figure(frames), alt_text="test").spec["vconcat"][0]
 
 
-def test_logrank_phrase_is_the_chapters_phrase(frames):
-    # Oracle: the outcomes chapter's own wording (display.outcomes_tables on
-    # analysis.outcomes), for a user's cohort and for the shipped ensemble.
-    from hsct_ms.analysis import outcomes
-    from hsct_ms.display import outcomes_tables
-
-    patients = cohort.load_cohort()
-    for is_shipped in (False, True):
-        statistics = outcomes.subtype_statistics(patients, is_shipped)
-        expected = outcomes_tables.subtype_statistic_phrases(statistics)["logrank_p"]
-        assert km_figure.logrank_phrase(patients, is_shipped) == expected
-
-
 def test_the_outcomes_caption_states_the_tick_gap():
     from hsct_ms.paths import REPO_ROOT
 
